@@ -1,0 +1,205 @@
+"""The command line: parse arguments, call the engine, render with a formatter, pick the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, NoReturn, TextIO
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from archlint import __version__
+from archlint.core import ArchlintError, RunResult
+from archlint.engine import CheckOptions, check, rules_by_code
+from archlint.formatters import available, load
+
+app = typer.Typer(
+    name="archlint",
+    help="Architecture linter for FastAPI backends. `archlint PATH` is `archlint check PATH`.",
+    add_completion=False,
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_COMMANDS = ("check", "rules", "explain")
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"archlint: error: {message}", file=sys.stderr)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _codes(values: list[str] | None) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
+
+
+def _use_color(flag: bool | None, stream: TextIO) -> bool:
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _render(result: RunResult, fmt: str, output: Path | None, color: bool | None) -> None:
+    formatter = load(fmt)
+    if output is None:
+        formatter.render(result, sys.stdout, color=_use_color(color, sys.stdout))
+        return
+    import io
+
+    buffer = io.StringIO()
+    formatter.render(result, buffer, color=bool(color))
+    _write_atomically(output, buffer.getvalue())
+
+
+@app.command("check")
+def check_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to lint.")] = None,
+    preset: Annotated[
+        str | None, typer.Option(help="Layout preset (default: from config, else detected).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Config file (pyproject.toml or archlint.toml).")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="Rule codes or prefixes to run (replaces config).")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Rule codes or prefixes to skip.")
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None, typer.Option(help="Rule codes or prefixes to add.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="Output format: text, concise, json, ...")
+    ] = "text",
+    output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")
+    ] = False,
+    color: Annotated[
+        bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")
+    ] = None,
+) -> None:
+    """Lint a FastAPI backend (the default command)."""
+    if output_format not in available():
+        _fail(f"unknown format {output_format!r} (available: {', '.join(available())})")
+    options = CheckOptions(
+        paths=tuple(paths) if paths else (Path("."),),
+        config_file=config,
+        preset=preset,
+        select=_codes(select),
+        ignore=_codes(ignore) or (),
+        extend_select=_codes(extend_select) or (),
+    )
+    try:
+        result = check(options)
+        _render(result, output_format, output, color)
+    except ArchlintError as exc:
+        _fail(str(exc))
+    if result.diagnostics and not exit_zero:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("rules")
+def rules_command(
+    output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+) -> None:
+    """List every rule with its code, roles and default presets."""
+    registry = rules_by_code()
+    if output_format == "json":
+        import json
+
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "summary": r.summary,
+                "roles": sorted(role.value for role in r.roles),
+                "presets": sorted(r.presets),
+            }
+            for r in registry.values()
+        ]
+        print(json.dumps(rows, indent=2))
+        return
+    if output_format != "text":
+        _fail(f"unknown format {output_format!r} for rules (expected text or json)")
+    table = Table("code", "name", "roles", "on by default in", "summary", box=None)
+    for rule in registry.values():
+        roles = ", ".join(sorted(r.value for r in rule.roles)) or "project"
+        presets = "all" if len(rule.presets) == 4 else ", ".join(sorted(rule.presets))
+        table.add_row(rule.code, rule.name, roles, presets, rule.summary)
+    Console(highlight=False, soft_wrap=True).print(table)
+
+
+@app.command("explain")
+def explain_command(code: Annotated[str, typer.Argument(help="A rule code, e.g. RTR001.")]) -> None:
+    """Show a rule's documentation."""
+    rule = rules_by_code().get(code.strip().upper())
+    if rule is None:
+        _fail(f"unknown rule code {code!r} (see `archlint rules`)")
+    console = Console(highlight=False)
+    text = f"# {rule.code} ({rule.name})\n\n{rule.summary}\n\n{rule.doc()}\n"
+    if console.is_terminal and not os.environ.get("NO_COLOR"):
+        console.print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"archlint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """Architecture linter for FastAPI backends."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: ``archlint PATH`` means ``archlint check PATH``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (args[0] not in _COMMANDS and args[0] not in ("--help", "-h", "--version")):
+        args.insert(0, "check")
+    try:
+        app(args=args, prog_name="archlint")
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug of ours: one clear line, never a traceback
+        if os.environ.get("ARCHLINT_DEBUG"):
+            raise
+        print(
+            f"archlint: internal error: {type(exc).__name__}: {exc} "
+            "(set ARCHLINT_DEBUG=1 for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,22 @@
+"""Errors that end a run with exit code 2: bad configuration or bad usage."""
+
+from __future__ import annotations
+
+
+class ArchlintError(Exception):
+    """A problem with how archlint was called or configured; shown as one line, never a traceback."""
+
+
+class ConfigError(ArchlintError):
+    """A configuration file is malformed: names the file and the dotted key."""
+
+    def __init__(self, path: str, key: str, problem: str) -> None:
+        self.path = path
+        self.key = key
+        self.problem = problem
+        where = f"{path}: {key}" if key else path
+        super().__init__(f"{where}: {problem}")
+
+
+class UsageError(ArchlintError):
+    """The command line or the project tree does not allow a meaningful run."""

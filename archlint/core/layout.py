@@ -1,0 +1,54 @@
+"""The Layout model: where domains live and which names play which layer role."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from archlint.core.model import ModuleInfo, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A backend layout, relative to its source root.
+
+    Names in ``roles``, ``required`` and ``shared`` are file names (``router.py``) or package
+    names with a trailing slash (``routes/``). ``domains`` are glob patterns of domain folders
+    (``v1/*``); a bare ``*`` only counts a folder as a domain when it holds a layer-named module.
+    """
+
+    name: str
+    roots: tuple[str, ...]
+    domains: tuple[str, ...]
+    shared: tuple[str, ...]
+    roles: Mapping[Role, tuple[str, ...]]
+    required: tuple[str, ...] = ()
+    exempt_markers: tuple[str, ...] = ()
+    shared_roles: Mapping[str, Role] = field(default_factory=dict)
+    extra_files: tuple[str, ...] = ()
+    has_data_layer: bool = True
+
+    def role_of_child(self, child: str) -> Role | None:
+        """The role of a domain's direct child (``service.py`` or ``routes/``), if declared."""
+        for role, names in self.roles.items():
+            if child in names:
+                return role
+        return None
+
+    @property
+    def allowed_children(self) -> frozenset[str]:
+        names = {"__init__.py"}
+        for role_names in self.roles.values():
+            names.update(role_names)
+        return frozenset(names)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectTree:
+    """The classified project: what layout rules and cross-file resolution look at."""
+
+    layout: Layout
+    source_root: str
+    modules: tuple[ModuleInfo, ...]
+    domains: tuple[str, ...]
+    top_level_packages: tuple[str, ...]

@@ -1,0 +1,166 @@
+"""The data model shared by every layer: diagnostics, module classification, summaries, results."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """How serious a finding is; every architecture rule reports errors by default."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Role(str, enum.Enum):
+    """The layer a module plays in its backend."""
+
+    ROUTER = "router"
+    DEPENDENCIES = "dependencies"
+    SERVICE = "service"
+    REPOSITORY = "repository"
+    MODELS = "models"
+    SCHEMAS = "schemas"
+    EXCEPTIONS = "exceptions"
+    CONSTANTS = "constants"
+    CONFIG = "config"
+    UTILS = "utils"
+    TASKS = "tasks"
+    CLIENT = "client"
+    TESTS = "tests"
+    SHARED = "shared"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding: what is wrong, where, and which rule says so.
+
+    ``path`` is POSIX and relative to the project root. Findings about a file or a folder as a
+    whole (layout rules) have no line or column.
+    """
+
+    code: str
+    message: str
+    path: str
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    severity: Severity = Severity.ERROR
+    rule: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line or 0, self.column or 0, self.code, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A diagnostic plus the first line of its enclosing statement (where a suppression may sit)."""
+
+    diagnostic: Diagnostic
+    statement_line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleInfo:
+    """How one discovered file maps onto the layout.
+
+    ``module`` is the dotted import name relative to the source root (``v1.todos.service``),
+    ``names`` every dotted name the module may be imported under (``src.v1.todos.service`` ...).
+    ``domain`` is the domain path relative to the source root (``v1/todos``) or None for shared
+    code; ``role`` the layer it plays, or None for files outside the source root.
+    """
+
+    path: str
+    module: str
+    names: tuple[str, ...] = ()
+    domain: str | None = None
+    role: Role | None = None
+    is_package: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClassInfo:
+    """A class defined in a module, with its bases as fully qualified names where resolvable."""
+
+    qualname: str
+    bases: tuple[str, ...]
+
+
+class Requirement(str, enum.Enum):
+    """What a pending finding needs the project phase to confirm about a name."""
+
+    HTTP_EXCEPTION = "http_exception"
+    SESSION_TYPE = "session_type"
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A finding that stands only if ``qualname`` turns out to be ``requires`` across the project.
+
+    The per-file phase cannot see other files; it records the name it could not settle (a class
+    imported from another module, a type alias defined elsewhere) and the project phase decides.
+    ``fallback`` is the verdict to use when the name is a project name the project never defines.
+    """
+
+    finding: Finding
+    requires: Requirement
+    qualname: str
+    fallback: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FileSummary:
+    """What the project phase needs from one file, so no file is ever parsed twice."""
+
+    module: str
+    bindings: Mapping[str, str] = field(default_factory=dict)
+    classes: tuple[ClassInfo, ...] = ()
+    session_aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """An ``# archlint: ignore[...]`` comment; ``codes`` is empty for a bare ignore."""
+
+    line: int
+    codes: tuple[str, ...]
+    reason: str | None
+    file_level: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """Everything the per-file phase learns from one file."""
+
+    info: ModuleInfo
+    findings: tuple[Finding, ...] = ()
+    pending: tuple[Pending, ...] = ()
+    summary: FileSummary | None = None
+    suppressions: tuple[Suppression, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """A finished run: sorted diagnostics plus what a formatter needs to present them."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    project_root: str
+    files_checked: int
+    preset: str
+    rules: Mapping[str, RuleMeta] = field(default_factory=dict)
+    suppressed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """What a formatter or the CLI may know about a rule without importing the rules package."""
+
+    code: str
+    name: str
+    summary: str
+    doc: str

@@ -1,0 +1,55 @@
+"""What every rule declares: code, docs, roles, default presets, options and inline cases."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from archlint.core.model import Role
+
+ALL_PRESETS = frozenset({"layered-v1", "best-practices", "modular-monolith", "domain-routers"})
+
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Options", "Fix")
+
+
+@dataclass(frozen=True, slots=True)
+class NoOptions:
+    """Options of a rule that takes none."""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """An inline test case: source for one module, and where the rule must report (line, column).
+
+    ``others`` are extra modules of the same project (dotted name -> source), for cases whose
+    verdict depends on another file; ``expected`` is empty for a valid case.
+    """
+
+    code: str
+    role: Role | None = None
+    expected: tuple[tuple[int, int], ...] = ()
+    options: Mapping[str, object] = field(default_factory=dict)
+    others: Mapping[str, str] = field(default_factory=dict)
+    module: str = "v1.orders.module"
+
+
+def valid(
+    code: str,
+    *,
+    role: Role | None = None,
+    options: Mapping[str, object] | None = None,
+    others: Mapping[str, str] | None = None,
+) -> Case:
+    """A case the rule must stay silent on."""
+    return Case(code=code, role=role, options=options or {}, others=others or {})
+
+
+def invalid(
+    code: str,
+    *at: tuple[int, int],
+    role: Role | None = None,
+    options: Mapping[str, object] | None = None,
+    others: Mapping[str, str] | None = None,
+) -> Case:
+    """A case the rule must flag exactly at the given 1-based (line, column) positions."""
+    return Case(code=code, role=role, expected=at, options=options or {}, others=others or {})

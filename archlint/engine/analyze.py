@@ -1,0 +1,132 @@
+"""The per-file phase: a pure function of (file bytes, module info, file settings).
+
+Parse once with libcst, run every file rule for the module's role in one traversal, and keep
+only a small summary for the project phase. Nothing here reads other files or global state,
+which is what makes caching by content hash and a process pool safe.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from archlint.core import Diagnostic, FileResult, FileSummary, Finding, ModuleInfo, Pending
+from archlint.engine.suppressions import parse_suppressions
+from archlint.engine.walk import walk
+from archlint.rules import FileContext, FileRule
+
+
+@dataclass(frozen=True, slots=True)
+class FileSettings:
+    """The part of the effective config one file's analysis depends on."""
+
+    rules: tuple[type[FileRule[object]], ...]
+    options: Mapping[str, object]
+    session_names: tuple[str, ...]
+
+
+def _syntax_finding(info: ModuleInfo, message: str, line: int, column: int) -> FileResult:
+    diagnostic = Diagnostic(
+        code="SYN001",
+        rule="unparsable-file",
+        path=info.path,
+        message=message,
+        line=line,
+        column=column,
+    )
+    return FileResult(info=info, findings=(Finding(diagnostic, line),))
+
+
+def _decode(source: bytes) -> str | None:
+    try:
+        return source.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def parse(info: ModuleInfo, source: bytes) -> cst.Module | FileResult:
+    """The module's tree, or a SYN001 result saying why there is none."""
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        line, column = max(exc.raw_line, 1), exc.raw_column + 1
+        return _syntax_finding(
+            info,
+            f"cannot parse: {exc.message}; fix the syntax error or exclude the file",
+            line,
+            column,
+        )
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        return _syntax_finding(
+            info, f"cannot decode the file: {exc}; save it as UTF-8 or exclude it", 1, 1
+        )
+    except RecursionError:
+        return _syntax_finding(info, "cannot parse: code is nested too deeply to analyse", 1, 1)
+
+
+def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> FileResult:
+    """Lint one file. Pure: the same inputs always give the same FileResult."""
+    # Parsing allocates millions of small objects; the cyclic collector only slows it down.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parsed = parse(info, source)
+    finally:
+        if was_enabled:
+            gc.enable()
+    if isinstance(parsed, FileResult):
+        return parsed
+    text = _decode(source) or parsed.code
+    context = FileContext(info, parsed, settings.session_names)
+    rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
+    if rules:
+        walk(parsed, context, rules)
+    findings, pending = _locate(parsed, context)
+    return FileResult(
+        info=info,
+        findings=findings,
+        pending=pending,
+        summary=context.summary() if _worth_summarising(context) else FileSummary(info.module),
+        suppressions=parse_suppressions(text),
+    )
+
+
+def _worth_summarising(context: FileContext) -> bool:
+    return bool(context.bindings or context.class_infos or context.session_aliases)
+
+
+def _locate(
+    module: cst.Module, context: FileContext
+) -> tuple[tuple[Finding, ...], tuple[Pending, ...]]:
+    """Turn reports into positioned findings; positions are computed only when needed."""
+    if not context.reports:
+        return (), ()
+    # Line/column metadata costs several parses' worth: only files with reports pay for it.
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    findings: list[Finding] = []
+    pending: list[Pending] = []
+    for report in context.reports:
+        span = positions[report.node]
+        statement_line = positions[report.statement].start.line if report.statement else None
+        finding = Finding(
+            Diagnostic(
+                code=report.code,
+                rule=report.rule,
+                message=report.message,
+                path=context.info.path,
+                line=span.start.line,
+                column=span.start.column + 1,
+                end_line=span.end.line,
+                end_column=span.end.column + 1,
+            ),
+            statement_line,
+        )
+        if report.requires is None:
+            findings.append(finding)
+        else:
+            pending.append(Pending(finding, report.requires, report.qualname, report.fallback))
+    return tuple(findings), tuple(pending)

@@ -1,0 +1,45 @@
+"""Formatters render a finished run; built-ins are registered as ``archlint.formatters`` entry points."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from typing import Protocol, TextIO
+
+from archlint.core import RunResult, UsageError
+
+GROUP = "archlint.formatters"
+
+BUILTIN = {
+    "concise": "archlint.formatters.concise:ConciseFormatter",
+    "json": "archlint.formatters.json:JsonFormatter",
+    "text": "archlint.formatters.text:TextFormatter",
+}
+
+
+class Formatter(Protocol):
+    """Writes a run's diagnostics to a stream. Never decides the exit code."""
+
+    def render(self, result: RunResult, stream: TextIO, *, color: bool) -> None: ...
+
+
+def available() -> dict[str, str]:
+    """Formatter names -> "module:attr", entry points first (built-ins included there)."""
+    found = dict(BUILTIN)
+    for ep in entry_points(group=GROUP):
+        found[ep.name] = ep.value
+    return dict(sorted(found.items()))
+
+
+def load(name: str) -> Formatter:
+    """Instantiate the formatter registered under ``name``."""
+    target = available().get(name)
+    if target is None:
+        raise UsageError(f"unknown format {name!r} (available: {', '.join(available())})")
+    module_name, _, attr = target.partition(":")
+    module = __import__(module_name, fromlist=[attr])
+    factory = getattr(module, attr)
+    formatter: Formatter = factory()
+    return formatter
+
+
+__all__ = ["GROUP", "Formatter", "available", "load"]

@@ -1,0 +1,42 @@
+"""Versioned JSON: ``{"version": 1, "diagnostics": [...], "summary": {...}}``."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TextIO
+
+from archlint.core import RunResult
+
+VERSION = 1
+
+
+class JsonFormatter:
+    def render(self, result: RunResult, stream: TextIO, *, color: bool) -> None:
+        counts = Counter(d.code for d in result.diagnostics)
+        document = {
+            "version": VERSION,
+            "diagnostics": [
+                {
+                    "code": d.code,
+                    "message": d.message,
+                    "path": d.path,
+                    "line": d.line,
+                    "column": d.column,
+                    "end_line": d.end_line,
+                    "end_column": d.end_column,
+                    "severity": d.severity.value,
+                    "rule": d.rule,
+                }
+                for d in result.diagnostics
+            ],
+            "summary": {
+                "preset": result.preset,
+                "files_checked": result.files_checked,
+                "findings": len(result.diagnostics),
+                "suppressed": result.suppressed,
+                "by_code": dict(sorted(counts.items())),
+            },
+        }
+        json.dump(document, stream, indent=2)
+        stream.write("\n")

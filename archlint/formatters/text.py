@@ -1,0 +1,86 @@
+"""Human output with rich: findings grouped by file, a code frame under each, a summary line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import groupby
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from archlint.core import Diagnostic, RunResult
+
+
+def _source_lines(root: str, path: str) -> list[str]:
+    try:
+        return (Path(root) / path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _frame(diagnostic: Diagnostic, lines: list[str]) -> Text | None:
+    """The reported line with a caret run under the reported span."""
+    if diagnostic.line is None or not 0 < diagnostic.line <= len(lines):
+        return None
+    source = lines[diagnostic.line - 1].expandtabs(4)
+    start = max((diagnostic.column or 1) - 1, 0)
+    same_line = diagnostic.end_line == diagnostic.line and diagnostic.end_column
+    end = (diagnostic.end_column or 0) - 1 if same_line else len(source.rstrip())
+    width = max(end - start, 1)
+    number = str(diagnostic.line)
+    frame = Text()
+    frame.append(f"  {number} | ", style="blue")
+    frame.append(source.rstrip() + "\n")
+    frame.append(f"  {' ' * len(number)} | ", style="blue")
+    frame.append(" " * start + "^" * width, style="bold red")
+    return frame
+
+
+class TextFormatter:
+    def render(self, result: RunResult, stream: TextIO, *, color: bool) -> None:
+        console = Console(
+            file=stream,
+            force_terminal=color,
+            no_color=not color,
+            highlight=False,
+            soft_wrap=True,
+            width=10_000 if not color else None,
+        )
+        for path, group in groupby(result.diagnostics, key=lambda d: d.path):
+            lines = _source_lines(result.project_root, path)
+            console.print(Text(path, style="bold underline"))
+            for d in group:
+                where = f"{d.line}:{d.column}" if d.line is not None else "-"
+                header = Text("  ")
+                header.append(where, style="dim")
+                header.append(" ")
+                header.append(d.code, style="bold red")
+                header.append(f" {d.message}")
+                console.print(header)
+                frame = _frame(d, lines)
+                if frame is not None:
+                    console.print(frame)
+            console.print()
+        console.print(self.summary(result))
+
+    @staticmethod
+    def summary(result: RunResult) -> Text:
+        total = len(result.diagnostics)
+        files = len({d.path for d in result.diagnostics})
+        if total == 0:
+            line = Text("All checks passed", style="bold green")
+        else:
+            counts = Counter(d.code for d in result.diagnostics)
+            by_code = ", ".join(f"{code} x{n}" for code, n in sorted(counts.items()))
+            noun = "finding" if total == 1 else "findings"
+            line = Text(f"Found {total} {noun} in {files} file{'s' if files != 1 else ''}",
+                        style="bold red")
+            line.append(f" ({by_code})", style="")
+        line.append(
+            f" - {result.files_checked} files checked, preset {result.preset}"
+            + (f", {result.suppressed} suppressed" if result.suppressed else ""),
+            style="dim",
+        )
+        return line

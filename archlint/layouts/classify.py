@@ -1,0 +1,118 @@
+"""Map every discovered file onto the layout: module name, domain and layer role."""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections.abc import Sequence
+
+from archlint.core import Layout, ModuleInfo, ProjectTree, Role
+
+
+def _relative(path: str, root: str) -> str | None:
+    if root == ".":
+        return path
+    if path.startswith(root + "/"):
+        return path[len(root) + 1 :]
+    return None
+
+
+def pick_root(layout: Layout, files: Sequence[str]) -> str | None:
+    """The first of the layout's candidate source roots that holds a Python file."""
+    for root in layout.roots:
+        root = posixpath.normpath(root)
+        if any(_relative(f, root) is not None for f in files):
+            return root
+    return None
+
+
+def _matches(parts: Sequence[str], pattern: Sequence[str]) -> bool:
+    return len(parts) > len(pattern) and all(
+        fnmatch.fnmatchcase(p, q) for p, q in zip(parts, pattern, strict=False)
+    )
+
+
+def _shared_names(layout: Layout) -> frozenset[str]:
+    return frozenset(name.rstrip("/") for name in layout.shared)
+
+
+def find_domains(layout: Layout, relpaths: Sequence[str]) -> tuple[str, ...]:
+    """Domain folders (relative to the source root) the layout's patterns select."""
+    shared = _shared_names(layout)
+    domains: set[str] = set()
+    for pattern in layout.domains:
+        pattern_parts = pattern.strip("/").split("/")
+        bare = any(ch in pattern_parts[0] for ch in "*?[")
+        children: dict[str, set[str]] = {}
+        for rel in relpaths:
+            parts = rel.split("/")
+            if not _matches(parts, pattern_parts):
+                continue
+            domain = "/".join(parts[: len(pattern_parts)])
+            if domain in shared or parts[0] in shared and bare:
+                continue
+            child = parts[len(pattern_parts)]
+            if len(parts) > len(pattern_parts) + 1:
+                child += "/"
+            children.setdefault(domain, set()).add(child)
+        for domain, names in children.items():
+            if domain.startswith((".", "_")):
+                continue
+            # Under a bare ``*`` a folder is a domain only if it holds a layer-named module.
+            if bare and not any(layout.role_of_child(n) for n in names):
+                continue
+            domains.add(domain)
+    return tuple(sorted(domains))
+
+
+def _module_name(parts: Sequence[str]) -> tuple[str, bool]:
+    parts = list(parts)
+    parts[-1] = parts[-1].removesuffix(".py")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts), is_package
+
+
+def classify(layout: Layout, root: str, files: Sequence[str]) -> ProjectTree:
+    """Classify ``files`` (POSIX, relative to the project root) under ``layout`` rooted at ``root``."""
+    root = posixpath.normpath(root)
+    prefixes = [] if root == "." else root.split("/")
+    relpaths = [r for f in files if (r := _relative(f, root)) is not None]
+    domains = find_domains(layout, relpaths)
+    domain_set = set(domains)
+    shared_roles = layout.shared_roles
+    modules: list[ModuleInfo] = []
+    extra = {posixpath.normpath(posixpath.join(root, e)) for e in layout.extra_files}
+    for path in files:
+        rel = _relative(path, root)
+        if rel is None:
+            if path in extra:
+                module, is_package = _module_name(path.split("/")[-1:])
+                modules.append(ModuleInfo(path, module, (module,), None, Role.SHARED, is_package))
+            continue
+        parts = rel.split("/")
+        module, is_package = _module_name(parts)
+        names = tuple(
+            ".".join([*prefixes[i:], module] if module else prefixes[i:])
+            for i in range(len(prefixes), -1, -1)
+        )
+        domain = next(
+            (d for d in domains if rel.startswith(d + "/")),
+            None,
+        )
+        if domain is not None and domain in domain_set:
+            depth = domain.count("/") + 1
+            child = parts[depth] + ("/" if len(parts) > depth + 1 else "")
+            role = layout.role_of_child(child) or Role.OTHER
+        else:
+            role = shared_roles.get(parts[0], Role.SHARED)
+        modules.append(ModuleInfo(path, module, names, domain, role, is_package))
+    top_level = sorted({rel.split("/")[0] for rel in relpaths if "/" in rel})
+    return ProjectTree(
+        layout=layout,
+        source_root=root,
+        modules=tuple(modules),
+        domains=domains,
+        top_level_packages=tuple(top_level),
+    )

@@ -1,0 +1,32 @@
+"""The built-in rules, listed explicitly and sorted by code."""
+
+from __future__ import annotations
+
+from archlint.rules.base import FileRule, ProjectRule, Rule
+from archlint.rules.context import DEFAULT_SESSION_NAMES, FileContext
+from archlint.rules.layout import AdHocTopLevelPackage, MissingLayerModule, UnexpectedModuleInDomain
+from archlint.rules.repository import CommitInRepository
+from archlint.rules.router import LogicInRouteHandler, QueryInRouter, TransactionInRouter
+from archlint.rules.service import HTTPExceptionInService
+from archlint.rules.syntax import UnparsableFile
+
+BUILTIN_RULES: tuple[type[Rule[object]], ...] = (
+    UnexpectedModuleInDomain,
+    MissingLayerModule,
+    AdHocTopLevelPackage,
+    CommitInRepository,
+    QueryInRouter,
+    TransactionInRouter,
+    LogicInRouteHandler,
+    HTTPExceptionInService,
+    UnparsableFile,
+)
+
+__all__ = [
+    "BUILTIN_RULES",
+    "DEFAULT_SESSION_NAMES",
+    "FileContext",
+    "FileRule",
+    "ProjectRule",
+    "Rule",
+]

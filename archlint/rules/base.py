@@ -1,0 +1,61 @@
+"""Rule base classes: file rules are read-only libcst visitors, project rules read the tree."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
+
+import libcst as cst
+
+from archlint.core import ALL_PRESETS, Case, Diagnostic, NoOptions, ProjectTree, Role, RuleMeta
+
+if TYPE_CHECKING:
+    from archlint.rules.context import FileContext
+
+OptionsT = TypeVar("OptionsT")
+
+
+class Rule(Generic[OptionsT]):
+    """Metadata every rule declares. The class docstring is the rule's documentation."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    roles: ClassVar[frozenset[Role]] = frozenset()
+    presets: ClassVar[frozenset[str]] = ALL_PRESETS
+    options_type: ClassVar[type] = NoOptions
+    cases: ClassVar[tuple[Case, ...]] = ()
+
+    @classmethod
+    def doc(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def meta(cls) -> RuleMeta:
+        return RuleMeta(code=cls.code, name=cls.name, summary=cls.summary, doc=cls.doc())
+
+
+class FileRule(Rule[OptionsT]):
+    """A rule over one module, run in the engine's single read-only traversal.
+
+    Subclasses define ``visit_<Node>`` / ``leave_<Node>`` methods like a libcst visitor and
+    report through ``self.report``. They never mutate the tree and never print.
+    """
+
+    def __init__(self, ctx: FileContext, options: OptionsT) -> None:
+        self.ctx = ctx
+        self.options = options
+
+    def report(self, node: cst.CSTNode, message: str) -> None:
+        self.ctx.report(self.code, self.name, node, message)
+
+
+class ProjectRule(Rule[OptionsT]):
+    """A rule over the whole classified project (file paths, domains, summaries)."""
+
+    def check(self, tree: ProjectTree, options: OptionsT) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+
+RuleClass = type[FileRule[object]] | type[ProjectRule[object]]

@@ -1,0 +1,218 @@
+"""Layout rules: domains hold the layer modules the layout declares, and nothing ad hoc."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from archlint.core import Diagnostic, Layout, NoOptions, ProjectTree, Role
+from archlint.rules.base import ProjectRule
+
+# Names teams commonly use for a layer, so a suggestion can name the layout's own word.
+_SYNONYMS: dict[str, Role] = {
+    **dict.fromkeys(
+        ("repository", "repositories", "repo", "repos", "crud", "dal", "database", "db", "dao"),
+        Role.REPOSITORY,
+    ),
+    **dict.fromkeys(
+        ("router", "routers", "routes", "route", "endpoint", "endpoints", "views", "view",
+         "api", "controllers", "controller", "handlers"),
+        Role.ROUTER,
+    ),
+    **dict.fromkeys(("service", "services", "use_cases", "usecases", "logic"), Role.SERVICE),
+    **dict.fromkeys(("schemas", "schema", "interface", "dto", "dtos", "serializers"),
+                    Role.SCHEMAS),
+    **dict.fromkeys(("models", "model", "entities", "entity", "tables"), Role.MODELS),
+    **dict.fromkeys(("deps", "dependencies", "dependency"), Role.DEPENDENCIES),
+    **dict.fromkeys(("exceptions", "errors", "exception"), Role.EXCEPTIONS),
+}
+
+
+def _path(tree: ProjectTree, relative: str) -> str:
+    return relative if tree.source_root == "." else f"{tree.source_root}/{relative}"
+
+
+def _domain_children(tree: ProjectTree) -> dict[str, set[str]]:
+    children: dict[str, set[str]] = {d: set() for d in tree.domains}
+    for module in tree.modules:
+        if module.domain is None:
+            continue
+        rel = module.path if tree.source_root == "." else module.path[len(tree.source_root) + 1 :]
+        rest = rel[len(module.domain) + 1 :].split("/")
+        children[module.domain].add(rest[0] + ("/" if len(rest) > 1 else ""))
+    return children
+
+
+def suggest(layout: Layout, name: str) -> str | None:
+    """The allowed name closest to ``name``: by layer synonym first, then by spelling."""
+    allowed = sorted(layout.allowed_children - {"__init__.py"})
+    stem = name.removesuffix("/").removesuffix(".py")
+    role = _SYNONYMS.get(stem)
+    if role is not None and layout.roles.get(role):
+        return layout.roles[role][0]
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+class UnexpectedModuleInDomain(ProjectRule[NoOptions]):
+    """
+    ## What it does
+    Flags a module or package inside a domain whose name is not one the layout allows (its
+    layer names plus `__init__.py`), and suggests the nearest allowed name: `services.py`
+    -> did you mean `service.py`?; `repositories/` -> `crud/` in modular-monolith.
+
+    ## Why is this bad?
+    Every extra name is a new place for code to hide. When one domain has `services.py`,
+    another `service.py` and a third `helpers.py`, nobody can tell where a use case lives,
+    and layer rules cannot tell which layer a file plays.
+
+    ## Example
+    ```text
+    v1/orders/router.py
+    v1/orders/services.py     <- unexpected
+    v1/orders/repository.py
+    ```
+
+    Use instead:
+    ```text
+    v1/orders/router.py
+    v1/orders/service.py
+    v1/orders/repository.py
+    ```
+
+    ## Options
+    None of its own: the allowed names are the layout's roles, extended in
+    `[tool.archlint.layout]` (for example `roles.router = ["router.py", "endpoints.py"]`).
+
+    ## Fix
+    Rename the module to the layout's name for its layer, or move its code into the layer it
+    belongs to. If the name is a deliberate convention, add it to the layout's roles.
+    """
+
+    code = "LAY001"
+    name = "unexpected-module-in-domain"
+    summary = "module or package inside a domain that the layout does not allow"
+
+    def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
+        layout = tree.layout
+        allowed = layout.allowed_children
+        for domain, names in sorted(_domain_children(tree).items()):
+            for child in sorted(names - allowed):
+                hint = suggest(layout, child)
+                advice = f"did you mean '{hint}'?" if hint else "move it into a layer module"
+                yield Diagnostic(
+                    code=self.code,
+                    rule=self.name,
+                    path=_path(tree, f"{domain}/{child.rstrip('/')}"),
+                    message=(
+                        f"unexpected {'package' if child.endswith('/') else 'module'} "
+                        f"'{child}' in domain '{domain}': {advice} "
+                        f"({layout.name} allows {', '.join(sorted(allowed))})"
+                    ),
+                )
+
+
+class MissingLayerModule(ProjectRule[NoOptions]):
+    """
+    ## What it does
+    Flags a domain that lacks a layer module the layout requires (its `required` list):
+    `router.py` and `service.py` in layered-v1, `router.py` in best-practices (integration
+    packages holding a `client.py` are exempt), `routes/` and `services/` in
+    modular-monolith, and exactly `endpoint.py`, `services.py`, `interface.py` and
+    `database.py` in domain-routers.
+
+    ## Why is this bad?
+    A domain without its service layer pushes that logic somewhere else, usually into the
+    router; a domain without a router is dead code or routes mounted from another domain.
+
+    ## Example
+    ```text
+    routers/billing/__init__.py
+    routers/billing/endpoint.py
+    routers/billing/services.py
+    routers/billing/database.py     <- interface.py is missing
+    ```
+
+    Use instead: add `routers/billing/interface.py` holding the domain's schemas.
+
+    ## Options
+    None of its own: the list is the layout's `required` (`[tool.archlint.layout] required`).
+
+    ## Fix
+    Create the missing module and move the code that plays that layer into it.
+    """
+
+    code = "LAY002"
+    name = "missing-layer-module"
+    summary = "domain is missing a layer module the layout requires"
+
+    def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
+        layout = tree.layout
+        for domain, names in sorted(_domain_children(tree).items()):
+            if any(marker in names for marker in layout.exempt_markers):
+                continue
+            missing = [name for name in layout.required if name not in names]
+            if missing:
+                yield Diagnostic(
+                    code=self.code,
+                    rule=self.name,
+                    path=_path(tree, domain),
+                    message=(
+                        f"domain '{domain}' has no {', '.join(repr(m) for m in missing)}: "
+                        f"every {layout.name} domain needs {', '.join(layout.required)}"
+                    ),
+                )
+
+
+class AdHocTopLevelPackage(ProjectRule[NoOptions]):
+    """
+    ## What it does
+    Flags a top-level package under the source root that is neither a domain (or the folder
+    holding the domains, like `v1/` or `routers/`) nor a declared shared package: typically a
+    technical-concern folder such as `controllers/` or `handlers/` holding one file per domain.
+
+    ## Why is this bad?
+    Grouping code by technical concern next to domain packages splits every domain in two:
+    half of `orders` lives in `v1/orders/`, the other half in `controllers/orders.py`, and
+    the layer rules cannot see which layer that code plays.
+
+    ## Example
+    ```text
+    src/v1/orders/...
+    src/controllers/orders.py     <- ad hoc
+    src/controllers/users.py
+    ```
+
+    Use instead: move `controllers/orders.py` into `v1/orders/` under the layout's name for
+    its layer.
+
+    ## Options
+    None of its own: declare genuinely shared packages in `[tool.archlint.layout] shared`.
+
+    ## Fix
+    Move each module into the domain it serves, or, if the package is shared infrastructure,
+    add it to the layout's `shared` list.
+    """
+
+    code = "LAY003"
+    name = "ad-hoc-top-level-package"
+    summary = "top-level package that is neither a domain nor declared shared"
+
+    def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
+        layout = tree.layout
+        known = {name.rstrip("/").split("/")[0] for name in layout.shared}
+        known.update(p.split("/")[0] for p in layout.domains if not any(c in p for c in "*?["))
+        known.update(d.split("/")[0] for d in tree.domains)
+        for package in tree.top_level_packages:
+            if package in known or package.startswith((".", "_")):
+                continue
+            yield Diagnostic(
+                code=self.code,
+                rule=self.name,
+                path=_path(tree, package),
+                message=(
+                    f"ad-hoc top-level package '{package}/': it is neither a domain nor a shared "
+                    f"package of {layout.name}; move its modules into their domains, or declare "
+                    "it in [tool.archlint.layout] shared"
+                ),
+            )

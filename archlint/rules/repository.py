@@ -1,0 +1,136 @@
+"""Data-layer rules: repositories read and write rows; the service owns the transaction."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from archlint.core import NoOptions, Role, invalid, valid
+from archlint.rules.base import FileRule
+from archlint.rules.sql import TRANSACTION_METHODS, method_call
+
+REPOSITORY = Role.REPOSITORY
+DATA_LAYER_PRESETS = frozenset({"layered-v1", "modular-monolith", "domain-routers"})
+
+
+class CommitInRepository(FileRule[NoOptions]):
+    """
+    ## What it does
+    Flags transaction control in the data layer (repository, crud, database modules):
+    `commit`, `rollback`, `begin` and `begin_nested` called on a session-like receiver, plain
+    or awaited, including `async with self.session.begin():`. `flush` and `add` are allowed:
+    they send work to the database without ending the unit of work.
+
+    ## Why is this bad?
+    A repository that commits makes every method its own transaction. A service that calls
+    two repositories can then leave the database half-written when the second call fails,
+    and no caller can compose repository calls into one atomic use case.
+
+    ## Example
+    ```python
+    class OrderRepository:
+        def __init__(self, session: AsyncSession) -> None:
+            self.session = session
+
+        async def create(self, order: Order) -> Order:
+            self.session.add(order)
+            await self.session.commit()
+            return order
+    ```
+
+    Use instead:
+    ```python
+        async def create(self, order: Order) -> Order:
+            self.session.add(order)
+            await self.session.flush()  # the service commits once the use case is done
+            return order
+    ```
+
+    ## Options
+    None of its own; see `session-names` for how receivers are recognised.
+
+    ## Fix
+    Replace `commit()` with `flush()` where the caller needs generated keys, and commit in the
+    service (or a unit of work) that runs the use case.
+    """
+
+    code = "REP001"
+    name = "commit-in-repository"
+    summary = "transaction control (commit/rollback/begin) in the data layer"
+    roles = frozenset({REPOSITORY})
+    presets = DATA_LAYER_PRESETS
+    cases = (
+        invalid(
+            "class OrderRepository:\n"
+            "    def __init__(self, session: AsyncSession) -> None:\n"
+            "        self.session = session\n"
+            "    async def create(self, order):\n"
+            "        self.session.add(order)\n"
+            "        await self.session.commit()\n",
+            (6, 15),
+            role=REPOSITORY,
+        ),
+        invalid(
+            "from app.core.db import SessionDep as Db\n"
+            "class Repo:\n"
+            "    def __init__(self, s: Db):\n"
+            "        self._s = s\n"
+            "    async def save(self):\n"
+            "        async with self._s.begin():\n"
+            "            pass\n",
+            (6, 20),
+            role=REPOSITORY,
+            others={
+                "app.core.db": "from typing import Annotated\n"
+                "from fastapi import Depends\n"
+                "from sqlalchemy.ext.asyncio import AsyncSession\n"
+                "SessionDep = Annotated[AsyncSession, Depends(get_db)]\n"
+            },
+        ),
+        invalid(
+            "def delete_user(db, user):\n    db.delete(user)\n    db.commit()\n    db.rollback()\n",
+            (3, 5),
+            (4, 5),
+            role=REPOSITORY,
+        ),
+        invalid(
+            "class Repo:\n    async def save(self):\n        await self._db.begin_nested()\n",
+            (3, 15),
+            role=REPOSITORY,
+        ),
+        valid(
+            "async def create(session: AsyncSession, user):\n"
+            "    session.add(user)\n"
+            "    await session.flush()\n",
+            role=REPOSITORY,
+        ),
+        valid(
+            "class Exporter:\n"
+            "    def __init__(self, git: GitClient):\n"
+            "        self.git = git\n"
+            "    def push(self):\n"
+            "        self.git.commit('export')\n",
+            role=REPOSITORY,
+        ),
+        valid(
+            "async def pay(payment_intent):\n    await payment_intent.commit()\n",
+            role=REPOSITORY,
+        ),
+        valid(
+            "async def create(session: AsyncSession):\n    await session.commit()\n",
+            role=Role.SERVICE,
+        ),
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        target = method_call(node)
+        if target is None or target[1] not in TRANSACTION_METHODS:
+            return
+        receiver, method = target
+        self.ctx.report_session(
+            self.code,
+            self.name,
+            node,
+            self.ctx.receiver_state(receiver),
+            f"`{self.ctx.source_of(receiver)}.{method}()` in data layer '{self.ctx.symbol}': "
+            "let the service own the transaction (use flush() here)",
+        )

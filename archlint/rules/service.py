@@ -1,0 +1,179 @@
+"""Service-layer rules: services speak the domain's language, not HTTP's."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from archlint.core import NoOptions, Requirement, Role, invalid, valid
+from archlint.rules.base import FileRule
+
+if TYPE_CHECKING:
+    from archlint.rules.context import FileContext
+
+SERVICE = Role.SERVICE
+
+HTTP_EXCEPTIONS = frozenset(
+    {
+        "fastapi.HTTPException",
+        "fastapi.exceptions.HTTPException",
+        "starlette.exceptions.HTTPException",
+        "starlette.HTTPException",
+    }
+)
+
+
+class HTTPExceptionInService(FileRule[NoOptions]):
+    """
+    ## What it does
+    Flags `HTTPException` raised or constructed in a service: `fastapi.HTTPException`,
+    `starlette.exceptions.HTTPException` (imported under any alias or reached as a module
+    attribute) and project-defined subclasses of them, resolved across files
+    (`PostNotFound(NotFound)` -> `NotFound(DetailedHTTPException)` -> `HTTPException`).
+
+    ## Why is this bad?
+    A service that raises HTTP errors can only be called from an HTTP request: a background
+    task, a CLI or another service gets a status code instead of a domain error. The mapping
+    from domain failures to status codes belongs to the HTTP layer.
+
+    ## Example
+    ```python
+    async def cancel_order(self, order_id: int) -> Order:
+        order = await self.orders.get(order_id)
+        if order is None:
+            raise HTTPException(status_code=404, detail="order not found")
+    ```
+
+    Use instead:
+    ```python
+    async def cancel_order(self, order_id: int) -> Order:
+        order = await self.orders.get(order_id)
+        if order is None:
+            raise OrderNotFound(order_id)  # mapped to 404 by an exception handler
+    ```
+
+    ## Options
+    None. On by default in every preset except `best-practices`, whose convention keeps
+    HTTP-flavoured exceptions in domain `exceptions.py` modules; enable it there with
+    `extend-select = ["SVC001"]`.
+
+    ## Fix
+    Define a domain exception in the domain's `exceptions.py`, raise it from the service, and
+    translate it to an HTTP response in the router or with `app.exception_handler`.
+    """
+
+    code = "SVC001"
+    name = "http-exception-in-service"
+    summary = "HTTPException (or a project subclass of it) raised in a service"
+    roles = frozenset({SERVICE})
+    presets = frozenset({"layered-v1", "modular-monolith", "domain-routers"})
+    cases = (
+        invalid(
+            "from fastapi import HTTPException\n"
+            "async def get(order_id):\n"
+            "    raise HTTPException(status_code=404)\n",
+            (3, 5),
+            role=SERVICE,
+        ),
+        invalid(
+            "import fastapi\n"
+            "from starlette.exceptions import HTTPException as StarletteError\n"
+            "def check(x):\n"
+            "    if x:\n"
+            "        raise fastapi.HTTPException(400)\n"
+            "    error = StarletteError(409)\n"
+            "    raise error\n",
+            (5, 9),
+            (6, 13),
+            role=SERVICE,
+        ),
+        invalid(
+            "from src.posts.exceptions import PostNotFound as Missing\n"
+            "def get(post_id):\n"
+            "    raise Missing()\n",
+            (3, 5),
+            role=SERVICE,
+            others={
+                "src.exceptions": "from fastapi import HTTPException\n"
+                "class DetailedHTTPException(HTTPException):\n    pass\n",
+                "src.errors": "from src.exceptions import DetailedHTTPException as Base\n"
+                "class NotFound(Base):\n    pass\n",
+                "src.posts.exceptions": "from src import errors\n"
+                "class PostNotFound(errors.NotFound):\n    pass\n",
+            },
+        ),
+        invalid(
+            "from src import exceptions as exc\ndef get(post_id):\n    raise exc.NotFound\n",
+            (3, 5),
+            role=SERVICE,
+            others={
+                "src.exceptions": "from fastapi.exceptions import HTTPException\n"
+                "class NotFound(HTTPException):\n    pass\n",
+            },
+        ),
+        valid(
+            "from src.orders.exceptions import OrderNotFound\n"
+            "def get(order_id):\n"
+            "    raise OrderNotFound(order_id)\n",
+            role=SERVICE,
+            others={"src.orders.exceptions": "class OrderNotFound(Exception):\n    pass\n"},
+        ),
+        valid(
+            "from fastapi import HTTPException\n"
+            "async def current_user(token: str):\n"
+            "    raise HTTPException(status_code=401)\n",
+            role=Role.DEPENDENCIES,
+        ),
+        valid(
+            "from app.http import HTTPException\ndef get():\n    raise HTTPException()\n",
+            role=SERVICE,
+            others={"app.http": "class HTTPException(Exception):\n    pass\n"},
+        ),
+        valid(
+            "def get(x):\n    raise ValueError(x)\n",
+            role=SERVICE,
+        ),
+    )
+
+    def __init__(self, ctx: FileContext, options: NoOptions) -> None:
+        super().__init__(ctx, options)
+        self._raised: set[int] = set()
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        exc = node.exc
+        if exc is None:
+            return
+        target = exc.func if isinstance(exc, cst.Call) else exc
+        if isinstance(exc, cst.Call):
+            self._raised.add(id(exc))
+        self._check(node, target, "raised")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # Only class-like names can be exception constructors; skip plain function calls.
+        name = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        if isinstance(node.func, cst.Name):
+            name = node.func.value
+        if id(node) not in self._raised and name and name[0].isupper():
+            self._check(node, node.func, "constructed")
+
+    def _check(self, node: cst.CSTNode, target: cst.BaseExpression, verb: str) -> None:
+        qualname = self.ctx.qualname(target)
+        if qualname is None:
+            return
+        shown = self.ctx.source_of(target)
+        message = (
+            f"`{shown}` {verb} in service '{self.ctx.symbol}': raise a domain exception and "
+            "map it to an HTTP response in the router or an exception handler"
+        )
+        if qualname in HTTP_EXCEPTIONS:
+            self.report(node, message)
+        elif not qualname.startswith(("fastapi.", "starlette.", "builtins.")):
+            self.ctx.report(
+                self.code,
+                self.name,
+                node,
+                message,
+                requires=Requirement.HTTP_EXCEPTION,
+                qualname=qualname,
+            )

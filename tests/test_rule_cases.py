@@ -1,0 +1,30 @@
+"""Every rule's inline cases: invalid ones are flagged at exactly their (line, column), valid ones not."""
+
+from __future__ import annotations
+
+import pytest
+
+from archlint.core import Case
+from archlint.engine import check_sources
+from archlint.rules import BUILTIN_RULES, Rule
+
+CASES = [
+    pytest.param(rule, case, id=f"{rule.code}-{'invalid' if case.expected else 'valid'}-{i}")
+    for rule in BUILTIN_RULES
+    for i, case in enumerate(rule.cases)
+]
+
+
+@pytest.mark.parametrize(("rule", "case"), CASES)
+def test_inline_case(rule: type[Rule[object]], case: Case) -> None:
+    sources = {**case.others, case.module: case.code}
+    diagnostics = check_sources(
+        sources,
+        {case.module: case.role},
+        rule_options={rule.code: dict(case.options)} if case.options else None,
+        enabled={rule.code},
+    )
+    path = case.module.replace(".", "/") + ".py"
+    found = sorted((d.line, d.column) for d in diagnostics if d.path == path)
+    assert found == sorted(case.expected), [d.message for d in diagnostics]
+    assert all(d.code == rule.code for d in diagnostics)
