@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from archlint.core import Case
-from archlint.engine import check_sources
+from archlint.core import Case, TreeCase
+from archlint.engine import CheckOptions, check, check_sources
 from archlint.rules import BUILTIN_RULES, Rule
 
 CASES = [
@@ -28,3 +30,21 @@ def test_inline_case(rule: type[Rule[object]], case: Case) -> None:
     found = sorted((d.line, d.column) for d in diagnostics if d.path == path)
     assert found == sorted(case.expected), [d.message for d in diagnostics]
     assert all(d.code == rule.code for d in diagnostics)
+
+
+TREE_CASES = [
+    pytest.param(rule, case, id=f"{rule.code}-tree-{'invalid' if case.expected else 'valid'}-{i}")
+    for rule in BUILTIN_RULES
+    for i, case in enumerate(rule.tree_cases)
+]
+
+
+@pytest.mark.parametrize(("rule", "case"), TREE_CASES)
+def test_tree_case(rule: type[Rule[object]], case: TreeCase, tmp_path: Path) -> None:
+    for name in case.files:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+    result = check(CheckOptions(paths=(tmp_path,), preset=case.preset, select=(rule.code,)))
+    assert sorted(d.path for d in result.diagnostics) == sorted(case.expected)
+    assert all(d.line is None and d.code == rule.code for d in result.diagnostics)

@@ -17,7 +17,17 @@ from archlint.core.model import (
     Severity,
     Suppression,
 )
-from archlint.core.rule import ALL_PRESETS, DOC_SECTIONS, Case, NoOptions, invalid, valid
+from archlint.core.rule import (
+    ALL_PRESETS,
+    DOC_SECTIONS,
+    Case,
+    NoOptions,
+    TreeCase,
+    invalid,
+    invalid_tree,
+    valid,
+    valid_tree,
+)
 
 __all__ = [
     "ALL_PRESETS",
@@ -41,7 +51,10 @@ __all__ = [
     "RunResult",
     "Severity",
     "Suppression",
+    "TreeCase",
     "UsageError",
     "invalid",
+    "invalid_tree",
     "valid",
+    "valid_tree",
 ]

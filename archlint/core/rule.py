@@ -53,3 +53,22 @@ def invalid(
 ) -> Case:
     """A case the rule must flag exactly at the given 1-based (line, column) positions."""
     return Case(code=code, role=role, expected=at, options=options or {}, others=others or {})
+
+
+@dataclass(frozen=True, slots=True)
+class TreeCase:
+    """An inline case for a project rule: a file tree under a preset and the paths it flags."""
+
+    preset: str
+    files: tuple[str, ...]
+    expected: tuple[str, ...] = ()
+
+
+def valid_tree(preset: str, *files: str) -> TreeCase:
+    """A tree the rule must stay silent on."""
+    return TreeCase(preset=preset, files=files)
+
+
+def invalid_tree(preset: str, *files: str, flagged: tuple[str, ...]) -> TreeCase:
+    """A tree the rule must flag at exactly the ``flagged`` paths."""
+    return TreeCase(preset=preset, files=files, expected=flagged)

@@ -7,6 +7,7 @@ which is what makes caching by content hash and a process pool safe.
 
 from __future__ import annotations
 
+import ast
 import gc
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,15 +49,32 @@ def _decode(source: bytes) -> str | None:
         return None
 
 
+def _python_syntax_error(source: bytes) -> tuple[int, int, str] | None:
+    """CPython's position and wording for a syntax error, which beat libcst's; only ever
+    called for a file libcst already rejected."""
+    try:
+        ast.parse(source)
+    except SyntaxError as exc:
+        if exc.lineno:
+            return exc.lineno, max(exc.offset or 1, 1), exc.msg
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
 def parse(info: ModuleInfo, source: bytes) -> cst.Module | FileResult:
     """The module's tree, or a SYN001 result saying why there is none."""
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        line, column = max(exc.raw_line, 1), exc.raw_column + 1
+        line, column, message = _python_syntax_error(source) or (
+            max(exc.raw_line, 1),
+            exc.raw_column + 1,
+            exc.message,
+        )
         return _syntax_finding(
             info,
-            f"cannot parse: {exc.message}; fix the syntax error or exclude the file",
+            f"cannot parse: {message}; fix the syntax error or exclude the file",
             line,
             column,
         )

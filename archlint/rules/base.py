@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 import libcst as cst
 
-from archlint.core import ALL_PRESETS, Case, Diagnostic, NoOptions, ProjectTree, Role, RuleMeta
+from archlint.core import (
+    ALL_PRESETS,
+    Case,
+    Diagnostic,
+    NoOptions,
+    ProjectTree,
+    Role,
+    RuleMeta,
+    TreeCase,
+)
 
 if TYPE_CHECKING:
     from archlint.rules.context import FileContext
@@ -26,6 +35,7 @@ class Rule(Generic[OptionsT]):
     presets: ClassVar[frozenset[str]] = ALL_PRESETS
     options_type: ClassVar[type] = NoOptions
     cases: ClassVar[tuple[Case, ...]] = ()
+    tree_cases: ClassVar[tuple[TreeCase, ...]] = ()
 
     @classmethod
     def doc(cls) -> str:

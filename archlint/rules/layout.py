@@ -5,7 +5,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from archlint.core import Diagnostic, Layout, NoOptions, ProjectTree, Role
+from archlint.core import (
+    Diagnostic,
+    Layout,
+    NoOptions,
+    ProjectTree,
+    Role,
+    invalid_tree,
+    valid_tree,
+)
 from archlint.rules.base import ProjectRule
 
 # Names teams commonly use for a layer, so a suggestion can name the layout's own word.
@@ -92,6 +100,61 @@ class UnexpectedModuleInDomain(ProjectRule[NoOptions]):
     code = "LAY001"
     name = "unexpected-module-in-domain"
     summary = "module or package inside a domain that the layout does not allow"
+    tree_cases = (
+        invalid_tree(
+            "layered-v1",
+            "backend/src/v1/orders/router.py",
+            "backend/src/v1/orders/services.py",
+            "backend/src/v1/orders/repository.py",
+            flagged=("backend/src/v1/orders/services.py",),
+        ),
+        invalid_tree(
+            "modular-monolith",
+            "app/orders/routes/__init__.py",
+            "app/orders/services/__init__.py",
+            "app/orders/repositories/__init__.py",
+            "app/orders/repositories/orders.py",
+            flagged=("app/orders/repositories",),
+        ),
+        invalid_tree(
+            "domain-routers",
+            "backend/package/routers/users/__init__.py",
+            "backend/package/routers/users/endpoint.py",
+            "backend/package/routers/users/services.py",
+            "backend/package/routers/users/interface.py",
+            "backend/package/routers/users/database.py",
+            "backend/package/routers/users/helpers.py",
+            flagged=("backend/package/routers/users/helpers.py",),
+        ),
+        valid_tree(
+            "layered-v1",
+            "backend/src/v1/orders/__init__.py",
+            "backend/src/v1/orders/router.py",
+            "backend/src/v1/orders/dependencies.py",
+            "backend/src/v1/orders/service.py",
+            "backend/src/v1/orders/repository.py",
+            "backend/src/v1/orders/schemas.py",
+            "backend/src/v1/orders/tasks.py",
+            "backend/src/v1/orders/constants.py",
+            "backend/src/v1/orders/exceptions.py",
+        ),
+        valid_tree(
+            "layered-v1",
+            "backend/src/v1/router.py",
+            "backend/src/v1/orders/router.py",
+            "backend/src/core/anything_goes.py",
+            "backend/src/services/email.py",
+        ),
+        valid_tree(
+            "best-practices",
+            "src/auth/router.py",
+            "src/auth/service.py",
+            "src/auth/utils.py",
+            "src/aws/client.py",
+            "src/aws/config.py",
+            "src/main.py",
+        ),
+    )
 
     def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
         layout = tree.layout
@@ -145,6 +208,50 @@ class MissingLayerModule(ProjectRule[NoOptions]):
     code = "LAY002"
     name = "missing-layer-module"
     summary = "domain is missing a layer module the layout requires"
+    tree_cases = (
+        invalid_tree(
+            "domain-routers",
+            "backend/package/routers/billing/__init__.py",
+            "backend/package/routers/billing/endpoint.py",
+            "backend/package/routers/billing/services.py",
+            "backend/package/routers/billing/database.py",
+            flagged=("backend/package/routers/billing",),
+        ),
+        invalid_tree(
+            "layered-v1",
+            "backend/src/v1/orders/router.py",
+            "backend/src/v1/orders/service.py",
+            "backend/src/v1/users/router.py",
+            "backend/src/v1/users/repository.py",
+            flagged=("backend/src/v1/users",),
+        ),
+        invalid_tree(
+            "modular-monolith",
+            "app/orders/routes/__init__.py",
+            "app/orders/crud/__init__.py",
+            flagged=("app/orders",),
+        ),
+        valid_tree(
+            "best-practices",
+            "src/posts/router.py",
+            "src/aws/client.py",
+            "src/aws/schemas.py",
+        ),
+        valid_tree(
+            "modular-monolith",
+            "app/orders/routes/orders.py",
+            "app/orders/services/orders.py",
+            "app/core/settings.py",
+        ),
+        valid_tree(
+            "domain-routers",
+            "backend/package/routers/users/__init__.py",
+            "backend/package/routers/users/endpoint.py",
+            "backend/package/routers/users/services.py",
+            "backend/package/routers/users/interface.py",
+            "backend/package/routers/users/database.py",
+        ),
+    )
 
     def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
         layout = tree.layout
@@ -197,6 +304,47 @@ class AdHocTopLevelPackage(ProjectRule[NoOptions]):
     code = "LAY003"
     name = "ad-hoc-top-level-package"
     summary = "top-level package that is neither a domain nor declared shared"
+    tree_cases = (
+        invalid_tree(
+            "best-practices",
+            "src/users/router.py",
+            "src/controllers/users.py",
+            "src/controllers/orders.py",
+            flagged=("src/controllers",),
+        ),
+        invalid_tree(
+            "layered-v1",
+            "backend/src/v1/orders/router.py",
+            "backend/src/helpers/dates.py",
+            flagged=("backend/src/helpers",),
+        ),
+        invalid_tree(
+            "modular-monolith",
+            "app/orders/routes/orders.py",
+            "app/handlers/orders.py",
+            flagged=("app/handlers",),
+        ),
+        valid_tree(
+            "layered-v1",
+            "backend/src/v1/orders/router.py",
+            "backend/src/core/db.py",
+            "backend/src/models/order.py",
+            "backend/src/schemas/page.py",
+            "backend/src/services/email.py",
+        ),
+        valid_tree(
+            "best-practices",
+            "src/posts/router.py",
+            "src/aws/client.py",
+            "src/database.py",
+        ),
+        valid_tree(
+            "domain-routers",
+            "backend/package/routers/users/endpoint.py",
+            "backend/package/core/config.py",
+            "backend/main.py",
+        ),
+    )
 
     def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
         layout = tree.layout

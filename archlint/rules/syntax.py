@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archlint.core import NoOptions
+from archlint.core import NoOptions, Role, invalid, valid
 from archlint.rules.base import Rule
 
 
@@ -39,3 +39,11 @@ class UnparsableFile(Rule[NoOptions]):
     code = "SYN001"
     name = "unparsable-file"
     summary = "file could not be read or parsed"
+    cases = (
+        invalid("def create_order(body)\n    return body\n", (1, 23), role=Role.ROUTER),
+        invalid("orders = [\n    1,\n", (1, 10), role=Role.SERVICE),
+        invalid("if True:\npass\n", (2, 1), role=None),
+        valid("type OrderId = int\n", role=Role.SCHEMAS),
+        valid("try:\n    pass\nexcept* ValueError:\n    pass\n", role=Role.SERVICE),
+        valid("name = f\"{order['id']}\"\n", role=Role.ROUTER),
+    )

@@ -1,0 +1,224 @@
+"""Engine behaviour: never imports linted code, SYN001 keeps the run going, suppressions, order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archlint.engine import CheckOptions, check
+
+ROUTER_WITH_FINDINGS = '''\
+from fastapi import APIRouter
+from sqlalchemy import select
+
+router = APIRouter()
+
+
+@router.get("/")
+async def list_orders(session: AsyncSession):
+    if True:
+        pass
+    return await session.execute(select(Order))
+'''
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return root
+
+
+def base_project(tmp_path: Path, **extra: str | bytes) -> Path:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[tool.archlint]\npreset = "layered-v1"\n',
+        "backend/src/v1/orders/router.py": ROUTER_WITH_FINDINGS,
+        "backend/src/v1/orders/service.py": "def create():\n    return 1\n",
+    }
+    files.update(extra)
+    return write(tmp_path, files)
+
+
+def triples(project: Path, **kwargs: object) -> list[tuple[str, str, int | None, int | None]]:
+    result = check(CheckOptions(paths=(project,), **kwargs))  # type: ignore[arg-type]
+    return [(d.code, d.path, d.line, d.column) for d in result.diagnostics]
+
+
+def test_linted_code_is_never_imported(tmp_path: Path) -> None:
+    marker = tmp_path / "imported.txt"
+    payload = f"open({str(marker)!r}, 'w').write('ran')\nimport os\nos.system('touch {marker}')\n"
+    project = base_project(
+        tmp_path,
+        **{
+            "backend/src/v1/orders/repository.py": payload,
+            "backend/src/v1/orders/__init__.py": payload,
+            "backend/src/core/db.py": payload,
+            "backend/src/conftest.py": payload,
+        },
+    )
+    findings = triples(project)
+    assert findings, "the project was not linted at all"
+    assert not marker.exists()
+
+
+def test_syntax_error_is_reported_and_the_rest_still_linted(tmp_path: Path) -> None:
+    project = base_project(
+        tmp_path,
+        **{"backend/src/v1/orders/repository.py": "def broken(:\n    pass\n"},
+    )
+    findings = triples(project)
+    assert ("SYN001", "backend/src/v1/orders/repository.py", 1, 12) in findings
+    assert ("RTR001", "backend/src/v1/orders/router.py", 11, 18) in findings
+
+
+def test_undecodable_file_is_syn001(tmp_path: Path) -> None:
+    project = base_project(tmp_path)
+    (project / "backend/src/v1/orders/schemas.py").write_bytes(b"name = '\xff\xfe\xfa'\n")
+    findings = triples(project)
+    assert ("SYN001", "backend/src/v1/orders/schemas.py", 1, 1) in findings
+    assert any(code == "RTR003" for code, *_ in findings)
+
+
+def test_findings_are_sorted_and_identical_across_runs(tmp_path: Path) -> None:
+    project = base_project(
+        tmp_path,
+        **{"backend/src/v1/users/router.py": ROUTER_WITH_FINDINGS,
+           "backend/src/v1/users/service.py": ""},
+    )
+    first = check(CheckOptions(paths=(project,)))
+    second = check(CheckOptions(paths=(project,)))
+    assert first.diagnostics == second.diagnostics
+    keys = [(d.path, d.line or 0, d.column or 0, d.code) for d in first.diagnostics]
+    assert keys == sorted(keys)
+    assert [d.code for d in first.diagnostics] == ["RTR003", "RTR001"] * 2
+
+
+def test_inline_suppressions(tmp_path: Path) -> None:
+    router = ROUTER_WITH_FINDINGS.replace(
+        "    if True:\n", "    if True:  # archlint: ignore[RTR003] -- legacy admin endpoint\n"
+    ).replace(
+        "select(Order))\n", "select(Order))  # archlint: ignore[RTR001, RTR002]\n"
+    )
+    project = base_project(tmp_path, **{"backend/src/v1/orders/router.py": router})
+    result = check(CheckOptions(paths=(project,)))
+    assert result.diagnostics == ()
+    assert result.suppressed == 2
+
+
+def test_suppression_on_first_line_of_a_multiline_statement(tmp_path: Path) -> None:
+    router = ROUTER_WITH_FINDINGS.replace(
+        "    return await session.execute(select(Order))\n",
+        "    return await (  # archlint: ignore[RTR001]\n        session.execute(select(Order))\n    )\n",
+    )
+    project = base_project(tmp_path, **{"backend/src/v1/orders/router.py": router})
+    assert [c for c, *_ in triples(project)] == ["RTR003"]
+
+
+def test_suppression_for_another_code_does_not_hide_a_finding(tmp_path: Path) -> None:
+    router = ROUTER_WITH_FINDINGS.replace("    if True:\n", "    if True:  # archlint: ignore[RTR001]\n")
+    project = base_project(tmp_path, **{"backend/src/v1/orders/router.py": router})
+    assert "RTR003" in [c for c, *_ in triples(project)]
+
+
+def test_file_level_suppression(tmp_path: Path) -> None:
+    router = "# archlint: ignore-file[RTR003]\n" + ROUTER_WITH_FINDINGS
+    project = base_project(tmp_path, **{"backend/src/v1/orders/router.py": router})
+    assert [c for c, *_ in triples(project)] == ["RTR001"]
+
+
+def test_suppression_inside_a_string_is_not_a_suppression(tmp_path: Path) -> None:
+    router = ROUTER_WITH_FINDINGS.replace(
+        "    if True:\n", "    if '# archlint: ignore[RTR003]':\n"
+    )
+    project = base_project(tmp_path, **{"backend/src/v1/orders/router.py": router})
+    assert "RTR003" in [c for c, *_ in triples(project)]
+
+
+def test_reporting_is_limited_to_the_given_paths(tmp_path: Path) -> None:
+    project = base_project(
+        tmp_path,
+        **{"backend/src/v1/users/router.py": ROUTER_WITH_FINDINGS,
+           "backend/src/v1/users/service.py": ""},
+    )
+    result = check(CheckOptions(paths=(project / "backend/src/v1/users/router.py",)))
+    assert {d.path for d in result.diagnostics} == {"backend/src/v1/users/router.py"}
+
+
+def test_excluded_folders_are_not_linted(tmp_path: Path) -> None:
+    project = base_project(
+        tmp_path,
+        **{
+            "backend/src/v1/orders/migrations/env.py": "def broken(:\n",
+            "backend/src/.venv/lib/x.py": "def broken(:\n",
+            "backend/src/node_modules/x.py": "def broken(:\n",
+        },
+    )
+    (project / "pyproject.toml").write_text(
+        '[tool.archlint]\npreset = "layered-v1"\nexclude = ["backend/src/v1/users/**"]\n'
+    )
+    write(project, {"backend/src/v1/users/router.py": "def broken(:\n"})
+    assert not [c for c, *_ in triples(project) if c == "SYN001"]
+
+
+def test_custom_layout_from_config(tmp_path: Path) -> None:
+    project = write(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                "[tool.archlint]\n"
+                'preset = "layered-v1"\n'
+                'root = "app"\n'
+                "[tool.archlint.layout]\n"
+                'domains = ["modules/*"]\n'
+                'roles.router = ["endpoints.py"]\n'
+                'roles.repository = ["repository.py", "crud.py"]\n'
+                'required = ["endpoints.py"]\n'
+            ),
+            "app/modules/orders/endpoints.py": ROUTER_WITH_FINDINGS,
+            "app/modules/orders/crud.py": (
+                "async def save(db, order):\n    db.add(order)\n    await db.commit()\n"
+            ),
+            "app/modules/users/service.py": "",
+        },
+    )
+    findings = triples(project)
+    codes = {(c, p) for c, p, *_ in findings}
+    assert ("RTR003", "app/modules/orders/endpoints.py") in codes
+    assert ("REP001", "app/modules/orders/crud.py") in codes
+    assert ("LAY002", "app/modules/users") in codes
+
+
+def test_json_output_is_stable(tmp_path: Path) -> None:
+    from io import StringIO
+
+    from archlint.formatters import load
+
+    project = base_project(tmp_path)
+    outputs = []
+    for _ in range(2):
+        buffer = StringIO()
+        load("json").render(check(CheckOptions(paths=(project,))), buffer, color=False)
+        outputs.append(buffer.getvalue())
+    assert outputs[0] == outputs[1]
+    document = json.loads(outputs[0])
+    assert document["version"] == 1
+    assert [d["code"] for d in document["diagnostics"]] == ["RTR003", "RTR001"]
+
+
+@pytest.mark.parametrize("preset", ["layered-v1", "best-practices", "modular-monolith", "domain-routers"])
+def test_detection_picks_each_fixture_preset(preset: str) -> None:
+    from archlint.config import Config
+    from archlint.engine.run import _layout_candidates, discover
+    from archlint.layouts import detect
+
+    clean = Path(__file__).resolve().parent.parent / "fixtures" / preset / "clean"
+    if not clean.exists():
+        pytest.skip("fixture not written")
+    files = discover(clean, ())
+    assert detect(files, _layout_candidates(Config(), None)).name == preset
