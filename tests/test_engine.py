@@ -9,7 +9,7 @@ import pytest
 
 from archlint.engine import CheckOptions, check
 
-ROUTER_WITH_FINDINGS = '''\
+ROUTER_WITH_FINDINGS = """\
 from fastapi import APIRouter
 from sqlalchemy import select
 
@@ -21,7 +21,7 @@ async def list_orders(session: AsyncSession):
     if True:
         pass
     return await session.execute(select(Order))
-'''
+"""
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -88,8 +88,10 @@ def test_undecodable_file_is_syn001(tmp_path: Path) -> None:
 def test_findings_are_sorted_and_identical_across_runs(tmp_path: Path) -> None:
     project = base_project(
         tmp_path,
-        **{"backend/src/v1/users/router.py": ROUTER_WITH_FINDINGS,
-           "backend/src/v1/users/service.py": ""},
+        **{
+            "backend/src/v1/users/router.py": ROUTER_WITH_FINDINGS,
+            "backend/src/v1/users/service.py": "",
+        },
     )
     first = check(CheckOptions(paths=(project,)))
     second = check(CheckOptions(paths=(project,)))
@@ -102,9 +104,7 @@ def test_findings_are_sorted_and_identical_across_runs(tmp_path: Path) -> None:
 def test_inline_suppressions(tmp_path: Path) -> None:
     router = ROUTER_WITH_FINDINGS.replace(
         "    if True:\n", "    if True:  # archlint: ignore[RTR003] -- legacy admin endpoint\n"
-    ).replace(
-        "select(Order))\n", "select(Order))  # archlint: ignore[RTR001, RTR002]\n"
-    )
+    ).replace("select(Order))\n", "select(Order))  # archlint: ignore[RTR001, RTR002]\n")
     project = base_project(tmp_path, **{"backend/src/v1/orders/router.py": router})
     result = check(CheckOptions(paths=(project,)))
     assert result.diagnostics == ()
@@ -133,9 +133,7 @@ def test_file_level_suppression(tmp_path: Path) -> None:
 
 
 def test_suppression_inside_a_string_is_not_a_suppression(tmp_path: Path) -> None:
-    router = ROUTER_WITH_FINDINGS.replace(
-        "    if True:\n", "    if '# archlint: ignore[RTR003]':\n"
-    )
+    router = ROUTER_WITH_FINDINGS.replace("    if True:\n", "    if '# archlint: ignore[RTR003]':\n")
     project = base_project(tmp_path, **{"backend/src/v1/orders/router.py": router})
     assert "RTR003" in [c for c, *_ in triples(project)]
 
@@ -143,8 +141,10 @@ def test_suppression_inside_a_string_is_not_a_suppression(tmp_path: Path) -> Non
 def test_reporting_is_limited_to_the_given_paths(tmp_path: Path) -> None:
     project = base_project(
         tmp_path,
-        **{"backend/src/v1/users/router.py": ROUTER_WITH_FINDINGS,
-           "backend/src/v1/users/service.py": ""},
+        **{
+            "backend/src/v1/users/router.py": ROUTER_WITH_FINDINGS,
+            "backend/src/v1/users/service.py": "",
+        },
     )
     result = check(CheckOptions(paths=(project / "backend/src/v1/users/router.py",)))
     assert {d.path for d in result.diagnostics} == {"backend/src/v1/users/router.py"}

@@ -88,12 +88,8 @@ def check_command(
     select: Annotated[
         list[str] | None, typer.Option(help="Rule codes or prefixes to run (replaces config).")
     ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option(help="Rule codes or prefixes to skip.")
-    ] = None,
-    extend_select: Annotated[
-        list[str] | None, typer.Option(help="Rule codes or prefixes to add.")
-    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to skip.")] = None,
+    extend_select: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to add.")] = None,
     output_format: Annotated[
         str, typer.Option("--format", help="Output format: text, concise, json, ...")
     ] = "text",
@@ -101,9 +97,7 @@ def check_command(
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")
     ] = False,
-    color: Annotated[
-        bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")
-    ] = None,
+    color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")] = None,
 ) -> None:
     """Lint a FastAPI backend (the default command)."""
     if output_format not in available():

@@ -181,9 +181,7 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
             role = Role(role_name)
         except ValueError:
             valid_roles = ", ".join(r.value for r in Role if r not in (Role.OTHER, Role.SHARED))
-            raise roles_reader.error(
-                role_name, f"unknown role (expected one of: {valid_roles})"
-            ) from None
+            raise roles_reader.error(role_name, f"unknown role (expected one of: {valid_roles})") from None
         names = roles_reader.strings(roles_table, role_name)
         roles[role] = names or ()
     rules_table = reader.table(data, "rules")

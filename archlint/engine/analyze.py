@@ -79,9 +79,7 @@ def parse(info: ModuleInfo, source: bytes) -> cst.Module | FileResult:
             column,
         )
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
-        return _syntax_finding(
-            info, f"cannot decode the file: {exc}; save it as UTF-8 or exclude it", 1, 1
-        )
+        return _syntax_finding(info, f"cannot decode the file: {exc}; save it as UTF-8 or exclude it", 1, 1)
     except RecursionError:
         return _syntax_finding(info, "cannot parse: code is nested too deeply to analyse", 1, 1)
 
@@ -117,9 +115,7 @@ def _worth_summarising(context: FileContext) -> bool:
     return bool(context.bindings or context.class_infos or context.session_aliases)
 
 
-def _locate(
-    module: cst.Module, context: FileContext
-) -> tuple[tuple[Finding, ...], tuple[Pending, ...]]:
+def _locate(module: cst.Module, context: FileContext) -> tuple[tuple[Finding, ...], tuple[Pending, ...]]:
     """Turn reports into positioned findings; positions are computed only when needed."""
     if not context.reports:
         return (), ()

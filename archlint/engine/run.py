@@ -252,8 +252,11 @@ def project_findings(project: Project) -> list[Finding]:
     return findings
 
 
-def _suppressed(finding: Finding, line_rules: Mapping[int, Sequence[Suppression]],
-                file_rules: Sequence[Suppression]) -> bool:
+def _suppressed(
+    finding: Finding,
+    line_rules: Mapping[int, Sequence[Suppression]],
+    file_rules: Sequence[Suppression],
+) -> bool:
     code = finding.diagnostic.code
     for suppression in file_rules:
         if not suppression.codes or code in suppression.codes:
@@ -316,9 +319,7 @@ def check(options: CheckOptions) -> RunResult:
     findings = confirmed_findings(results) + project_findings(project)
     diagnostics, suppressed = apply_suppressions(findings, results)
     scopes = _scopes(project, options.paths)
-    diagnostics = [
-        d for d in diagnostics if d.code in project.enabled and _in_scope(d.path, scopes)
-    ]
+    diagnostics = [d for d in diagnostics if d.code in project.enabled and _in_scope(d.path, scopes)]
     registry = rules_by_code()
     return RunResult(
         diagnostics=tuple(sorted(set(diagnostics), key=lambda d: d.sort_key)),
@@ -357,9 +358,7 @@ def check_sources(
     tree = ProjectTree(layout, ".", tuple(modules), (), ())
     project = Project(config=config, tree=tree, enabled=codes, options=options)
     settings = file_settings(project)
-    results = [
-        analyze_file(sources[m.module].encode(), m, settings[m.role]) for m in modules
-    ]
+    results = [analyze_file(sources[m.module].encode(), m, settings[m.role]) for m in modules]
     diagnostics, _ = apply_suppressions(confirmed_findings(results), results)
     return sorted((d for d in diagnostics if d.code in codes), key=lambda d: d.sort_key)
 

@@ -66,8 +66,14 @@ def _describe(kind: object) -> str:
 
 
 def _type_name(value: object) -> str:
-    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string",
-             list: "a list", dict: "a table"}
+    names = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a float",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -106,14 +112,10 @@ def build_options(rule: AnyRule, raw: Mapping[str, object], error: ErrorFactory)
     return rule.options_type(**values)
 
 
-def all_options(
-    raw_rules: Mapping[str, Mapping[str, object]], error: ErrorFactory
-) -> dict[str, object]:
+def all_options(raw_rules: Mapping[str, Mapping[str, object]], error: ErrorFactory) -> dict[str, object]:
     """Options for every rule; unknown codes in ``[tool.archlint.rules]`` are errors."""
     registry = rules_by_code()
     for code in raw_rules:
         if code not in registry:
             raise error(f"rules.{code}", "unknown rule code (see `archlint rules`)")
-    return {
-        code: build_options(rule, raw_rules.get(code, {}), error) for code, rule in registry.items()
-    }
+    return {code: build_options(rule, raw_rules.get(code, {}), error) for code, rule in registry.items()}

@@ -39,9 +39,7 @@ def parse_suppressions(text: str) -> tuple[Suppression, ...]:
         match = _PATTERN.search(comment)
         if match is None:
             continue
-        codes = tuple(
-            c.strip().upper() for c in (match.group("codes") or "").split(",") if c.strip()
-        )
+        codes = tuple(c.strip().upper() for c in (match.group("codes") or "").split(",") if c.strip())
         found.append(
             Suppression(
                 line=line,

@@ -75,8 +75,7 @@ class TextFormatter:
             counts = Counter(d.code for d in result.diagnostics)
             by_code = ", ".join(f"{code} x{n}" for code, n in sorted(counts.items()))
             noun = "finding" if total == 1 else "findings"
-            line = Text(f"Found {total} {noun} in {files} file{'s' if files != 1 else ''}",
-                        style="bold red")
+            line = Text(f"Found {total} {noun} in {files} file{'s' if files != 1 else ''}", style="bold red")
             line.append(f" ({by_code})", style="")
         line.append(
             f" - {result.files_checked} files checked, preset {result.preset}"

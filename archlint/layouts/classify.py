@@ -49,7 +49,7 @@ def find_domains(layout: Layout, relpaths: Sequence[str]) -> tuple[str, ...]:
             if not _matches(parts, pattern_parts):
                 continue
             domain = "/".join(parts[: len(pattern_parts)])
-            if domain in shared or parts[0] in shared and bare:
+            if domain in shared or (parts[0] in shared and bare):
                 continue
             child = parts[len(pattern_parts)]
             if len(parts) > len(pattern_parts) + 1:

@@ -15,8 +15,16 @@ PRESETS: Mapping[str, Layout] = {
         name="layered-v1",
         roots=("backend/src", "src", "."),
         domains=("v1/*",),
-        shared=(*_COMMON_SHARED, "app.py", "core", "models", "schemas", "services",
-                "v1/router.py", "v1/__init__.py"),
+        shared=(
+            *_COMMON_SHARED,
+            "app.py",
+            "core",
+            "models",
+            "schemas",
+            "services",
+            "v1/router.py",
+            "v1/__init__.py",
+        ),
         roles={
             Role.ROUTER: ("router.py",),
             Role.DEPENDENCIES: ("dependencies.py",),
@@ -35,8 +43,14 @@ PRESETS: Mapping[str, Layout] = {
         name="best-practices",
         roots=("src", "backend/src", "."),
         domains=("*",),
-        shared=(*_COMMON_SHARED, "config.py", "models.py", "exceptions.py", "pagination.py",
-                "database.py"),
+        shared=(
+            *_COMMON_SHARED,
+            "config.py",
+            "models.py",
+            "exceptions.py",
+            "pagination.py",
+            "database.py",
+        ),
         roles={
             Role.ROUTER: ("router.py",),
             Role.SCHEMAS: ("schemas.py",),
@@ -132,7 +146,8 @@ def detect(files: Sequence[str], layouts: Sequence[Layout]) -> Layout:
         if known and (best is None or score > best[0]):
             best = (score, layout)
     if best is None:
-        tried = ", ".join(f"{lay.name} ({'|'.join(lay.domains)} under {'|'.join(lay.roots)})"
-                          for lay in layouts)
+        tried = ", ".join(
+            f"{lay.name} ({'|'.join(lay.domains)} under {'|'.join(lay.roots)})" for lay in layouts
+        )
         raise UsageError(f"no layout matched: looked for domain packages of {tried}")
     return best[1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from archlint.rules.base import FileRule, ProjectRule, Rule
 from archlint.rules.context import DEFAULT_SESSION_NAMES, FileContext
 from archlint.rules.layout import AdHocTopLevelPackage, MissingLayerModule, UnexpectedModuleInDomain
@@ -10,7 +12,7 @@ from archlint.rules.router import LogicInRouteHandler, QueryInRouter, Transactio
 from archlint.rules.service import HTTPExceptionInService
 from archlint.rules.syntax import UnparsableFile
 
-BUILTIN_RULES: tuple[type[Rule[object]], ...] = (
+BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
     UnexpectedModuleInDomain,
     MissingLayerModule,
     AdHocTopLevelPackage,

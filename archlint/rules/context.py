@@ -46,7 +46,12 @@ _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 _OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 _UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 _ROUTER_FACTORIES = frozenset(
-    {"fastapi.APIRouter", "fastapi.routing.APIRouter", "fastapi.FastAPI", "fastapi.applications.FastAPI"}
+    {
+        "fastapi.APIRouter",
+        "fastapi.routing.APIRouter",
+        "fastapi.FastAPI",
+        "fastapi.applications.FastAPI",
+    }
 )
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket"}
@@ -163,10 +168,7 @@ class FileContext:
     def _prescan_assignment(self, stmt: cst.Assign | cst.AnnAssign) -> None:
         if stmt.value is None:
             return
-        if isinstance(stmt, cst.Assign):
-            targets = [t.target for t in stmt.targets]
-        else:
-            targets = [stmt.target]
+        targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
         for target in targets:
             if not isinstance(target, cst.Name):
                 continue
@@ -248,9 +250,7 @@ class FileContext:
             return self._any_state([expr.left, expr.right])
         if isinstance(expr, cst.Subscript):
             base = self.qualname(expr.value)
-            elements = [
-                el.slice.value for el in expr.slice if isinstance(el.slice, cst.Index)
-            ]
+            elements = [el.slice.value for el in expr.slice if isinstance(el.slice, cst.Index)]
             if not elements:
                 return False
             if base in _ANNOTATED or base in _OPTIONAL:
@@ -405,9 +405,7 @@ class FileContext:
     ) -> None:
         """Record a finding at ``node``; with ``requires``, only if the project confirms it."""
         statement = self._statements[-1] if self._statements else None
-        self.reports.append(
-            Report(code, rule, node, statement, message, requires, qualname, fallback)
-        )
+        self.reports.append(Report(code, rule, node, statement, message, requires, qualname, fallback))
 
     def report_session(
         self, code: str, rule: str, node: cst.CSTNode, state: SessionState, message: str

@@ -78,9 +78,7 @@ class QueryInRouter(FileRule[NoOptions]):
             role=ROUTER,
         ),
         invalid(
-            "import sqlalchemy as sa\n"
-            "def build_query():\n"
-            "    return sa.select(Order).where(Order.id == 1)\n",
+            "import sqlalchemy as sa\ndef build_query():\n    return sa.select(Order).where(Order.id == 1)\n",
             (3, 12),
             role=ROUTER,
         ),
@@ -95,15 +93,12 @@ class QueryInRouter(FileRule[NoOptions]):
             role=ROUTER,
         ),
         invalid(
-            "async def show(order_id: int, db=Depends(get_db)):\n"
-            "    return await db.get(Order, order_id)\n",
+            "async def show(order_id: int, db=Depends(get_db)):\n    return await db.get(Order, order_id)\n",
             (2, 18),
             role=ROUTER,
         ),
         valid(
-            "from app.core.pagination import select\n"
-            "def pick(items):\n"
-            "    return select(items, limit=10)\n",
+            "from app.core.pagination import select\ndef pick(items):\n    return select(items, limit=10)\n",
             role=ROUTER,
         ),
         valid(
@@ -449,4 +444,3 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
 
     def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
         self._comprehension(node)
-
