@@ -18,11 +18,25 @@ def _relative(path: str, root: str) -> str | None:
 
 
 def pick_root(layout: Layout, files: Sequence[str]) -> str | None:
-    """The first of the layout's candidate source roots that holds a Python file."""
+    """The first of the layout's candidate source roots that holds a Python file.
+
+    A root holding nothing but one package (the ``src/<package>/`` layout) descends into it.
+    """
     for root in layout.roots:
         root = posixpath.normpath(root)
-        if any(_relative(f, root) is not None for f in files):
-            return root
+        inside = [r for f in files if (r := _relative(f, root)) is not None]
+        if not inside:
+            continue
+        while len({r.split("/")[0] for r in inside}) == 1 and all("/" in r for r in inside):
+            package = inside[0].split("/")[0]
+            if package in _shared_names(layout) or any(
+                fnmatch.fnmatchcase(package, p.split("/")[0]) and not p.startswith("*")
+                for p in layout.domains
+            ):
+                break
+            root = package if root == "." else f"{root}/{package}"
+            inside = [r.split("/", 1)[1] for r in inside]
+        return root
     return None
 
 

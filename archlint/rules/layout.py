@@ -69,7 +69,7 @@ def suggest(layout: Layout, name: str) -> str | None:
     role = _SYNONYMS.get(stem)
     if role is not None and layout.roles.get(role):
         return layout.roles[role][0]
-    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.8)
     return close[0] if close else None
 
 
