@@ -17,6 +17,11 @@ def _relative(path: str, root: str) -> str | None:
     return None
 
 
+def _child(parts: Sequence[str]) -> str:
+    """``service.py`` for a module directly inside, ``routes/`` for a package."""
+    return parts[0] + ("/" if len(parts) > 1 else "")
+
+
 def pick_root(layout: Layout, files: Sequence[str]) -> str | None:
     """The first of the layout's candidate source roots that holds a Python file.
 
@@ -29,9 +34,14 @@ def pick_root(layout: Layout, files: Sequence[str]) -> str | None:
             continue
         while len({r.split("/")[0] for r in inside}) == 1 and all("/" in r for r in inside):
             package = inside[0].split("/")[0]
-            if package in _shared_names(layout) or any(
-                fnmatch.fnmatchcase(package, p.split("/")[0]) and not p.startswith("*")
-                for p in layout.domains
+            children = {_child(r.split("/")[1:]) for r in inside}
+            if (
+                package in _shared_names(layout)
+                or any(layout.role_of_child(c) for c in children)
+                or any(
+                    fnmatch.fnmatchcase(package, p.split("/")[0]) and not p.startswith("*")
+                    for p in layout.domains
+                )
             ):
                 break
             root = package if root == "." else f"{root}/{package}"
