@@ -44,7 +44,7 @@ def expected_findings(project: Path) -> set[Expectation]:
 
 @pytest.mark.parametrize("project", variants(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture_findings_match_expectations(project: Path) -> None:
-    result = check(CheckOptions(paths=(project,)))
+    result = check(CheckOptions(paths=(project,), use_cache=False))
     found = {(d.code, d.path, d.line) for d in result.diagnostics}
     expected = expected_findings(project)
     assert sorted(found - expected, key=str) == [], "unexpected findings"

@@ -94,6 +94,12 @@ def check_command(
         str, typer.Option("--format", help="Output format: text, concise, json, ...")
     ] = "text",
     output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: CPU count).")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write .archlint_cache/.")
+    ] = False,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")
     ] = False,
@@ -109,6 +115,8 @@ def check_command(
         select=_codes(select),
         ignore=_codes(ignore) or (),
         extend_select=_codes(extend_select) or (),
+        jobs=jobs,
+        use_cache=not no_cache,
     )
     try:
         result = check(options)

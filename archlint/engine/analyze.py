@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from archlint.core import Diagnostic, FileResult, FileSummary, Finding, ModuleInfo, Pending
 from archlint.engine.suppressions import parse_suppressions
@@ -101,7 +101,7 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
     if rules:
         walk(parsed, context, rules)
-    findings, pending = _locate(parsed, context)
+    findings, pending = _locate(parsed, context, text)
     return FileResult(
         info=info,
         findings=findings,
@@ -115,17 +115,61 @@ def _worth_summarising(context: FileContext) -> bool:
     return bool(context.bindings or context.class_infos or context.session_aliases)
 
 
-def _locate(module: cst.Module, context: FileContext) -> tuple[tuple[Finding, ...], tuple[Pending, ...]]:
+class _Positions:
+    """Line/column of reported nodes, computed as locally as possible.
+
+    libcst's PositionProvider generates the code of the whole module and costs several
+    parses' worth. libcst round-trips source exactly, so a module-level statement whose code
+    occurs once in the source starts where that text starts: position only that statement
+    (as a one-statement module) and shift by its first line. Anything else falls back to the
+    whole-module provider.
+    """
+
+    def __init__(self, module: cst.Module, text: str) -> None:
+        self.module = module
+        self.text = text
+        self._local: dict[int, tuple[int, Mapping[cst.CSTNode, CodeRange]] | None] = {}
+        self._whole: Mapping[cst.CSTNode, CodeRange] | None = None
+
+    def _for_statement(self, top: cst.CSTNode) -> tuple[int, Mapping[cst.CSTNode, CodeRange]] | None:
+        if id(top) in self._local:
+            return self._local[id(top)]
+        code = self.module.code_for_node(top)
+        start = self.text.find(code)
+        found: tuple[int, Mapping[cst.CSTNode, CodeRange]] | None = None
+        if code and start >= 0 and self.text.find(code, start + 1) < 0:
+            shift = self.text.count("\n", 0, start)
+            alone = self.module.with_changes(body=[top], header=[], footer=[])
+            found = (shift, MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider))
+        self._local[id(top)] = found
+        return found
+
+    def of(self, node: cst.CSTNode, top: cst.CSTNode | None) -> CodeRange:
+        found = self._for_statement(top) if top is not None else None
+        if found is not None and node in found[1]:
+            shift, local = found
+            span = local[node]
+            return CodeRange(
+                (span.start.line + shift, span.start.column),
+                (span.end.line + shift, span.end.column),
+            )
+        if self._whole is None:
+            self._whole = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return self._whole[node]
+
+
+def _locate(
+    module: cst.Module, context: FileContext, text: str
+) -> tuple[tuple[Finding, ...], tuple[Pending, ...]]:
     """Turn reports into positioned findings; positions are computed only when needed."""
     if not context.reports:
         return (), ()
-    # Line/column metadata costs several parses' worth: only files with reports pay for it.
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = _Positions(module, text)
     findings: list[Finding] = []
     pending: list[Pending] = []
     for report in context.reports:
-        span = positions[report.node]
-        statement_line = positions[report.statement].start.line if report.statement else None
+        span = positions.of(report.node, report.top)
+        statement_line = positions.of(report.statement, report.top).start.line if report.statement else None
         finding = Finding(
             Diagnostic(
                 code=report.code,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import fnmatch
+import multiprocessing
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archlint import __version__
 from archlint.config import Config, find_config, load_config
 from archlint.core import (
     ConfigError,
@@ -23,6 +26,7 @@ from archlint.core import (
     UsageError,
 )
 from archlint.engine.analyze import FileSettings, analyze_file
+from archlint.engine.cache import Cache, settings_salt
 from archlint.engine.project import confirmed_findings
 from archlint.engine.selection import all_options, enabled_codes, rules_by_code
 from archlint.layouts import PRESETS, build_layout, classify, detect, pick_root
@@ -58,6 +62,8 @@ class CheckOptions:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
+    jobs: int | None = None
+    use_cache: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,17 +225,47 @@ def file_settings(project: Project) -> dict[Any, FileSettings]:
     return settings
 
 
-def analyze_all(project: Project) -> list[FileResult]:
+def _analyze_job(job: tuple[bytes, ModuleInfo, FileSettings]) -> FileResult:
+    return analyze_file(*job)
+
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+_POOL_THRESHOLD = 24
+
+
+def analyze_all(project: Project, *, jobs: int | None = None, use_cache: bool = True) -> list[FileResult]:
+    """Per-file results in module order: cached where the inputs are unchanged, the rest
+    analysed in a process pool. The order never depends on the number of jobs."""
     settings = file_settings(project)
-    results: list[FileResult] = []
+    cache = Cache(project.root, settings_salt(__version__, sorted(settings.items(), key=str)))
+    results: list[FileResult | None] = []
+    misses: list[tuple[int, str, tuple[bytes, ModuleInfo, FileSettings]]] = []
     for module in project.tree.modules:
         try:
             source = (project.root / module.path).read_bytes()
         except OSError as exc:
             results.append(_unreadable(module, exc))
             continue
-        results.append(analyze_file(source, module, settings[module.role]))
-    return results
+        key = cache.key(source, repr(module))
+        hit = cache.get(key) if use_cache else None
+        results.append(hit)
+        if hit is None:
+            misses.append((len(results) - 1, key, (source, module, settings[module.role])))
+    workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    job_list = [job for _, _, job in misses]
+    if workers > 1 and len(misses) >= _POOL_THRESHOLD:
+        context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        )
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            fresh = list(pool.map(_analyze_job, job_list, chunksize=max(1, len(job_list) // (workers * 8))))
+    else:
+        fresh = [_analyze_job(job) for job in job_list]
+    for (index, key, _), result in zip(misses, fresh, strict=True):
+        results[index] = result
+        if use_cache:
+            cache.put(key, result)
+    return [r for r in results if r is not None]
 
 
 def _unreadable(module: ModuleInfo, exc: OSError) -> FileResult:
@@ -315,7 +351,7 @@ def _scopes(project: Project, paths: Sequence[Path]) -> list[str]:
 def check(options: CheckOptions) -> RunResult:
     """Lint a project: the whole of it is read, findings are reported for the given paths."""
     project = resolve_project(options)
-    results = analyze_all(project)
+    results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache)
     findings = confirmed_findings(results) + project_findings(project)
     diagnostics, suppressed = apply_suppressions(findings, results)
     scopes = _scopes(project, options.paths)

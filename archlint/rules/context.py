@@ -79,6 +79,7 @@ class Report:
     rule: str
     node: cst.CSTNode
     statement: cst.CSTNode | None
+    top: cst.CSTNode | None
     message: str
     requires: Requirement | None = None
     qualname: str = ""
@@ -405,7 +406,8 @@ class FileContext:
     ) -> None:
         """Record a finding at ``node``; with ``requires``, only if the project confirms it."""
         statement = self._statements[-1] if self._statements else None
-        self.reports.append(Report(code, rule, node, statement, message, requires, qualname, fallback))
+        top = self._statements[0] if self._statements else None
+        self.reports.append(Report(code, rule, node, statement, top, message, requires, qualname, fallback))
 
     def report_session(
         self, code: str, rule: str, node: cst.CSTNode, state: SessionState, message: str
