@@ -113,8 +113,10 @@ class _Reader:
     def __init__(self, path: Path, prefix: str) -> None:
         self.path = str(path)
         self.prefix = prefix
+        self.written: dict[str, str] = {}
 
     def error(self, key: str, problem: str) -> ConfigError:
+        key = self.written.get(key, key)
         dotted = f"{self.prefix}.{key}" if self.prefix else key
         return ConfigError(self.path, dotted, problem)
 
@@ -157,8 +159,17 @@ def _type_name(value: object) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _normalise(table: Mapping[str, object]) -> dict[str, object]:
-    return {key.replace("_", "-"): value for key, value in table.items()}
+def _normalise(table: Mapping[str, object], reader: _Reader) -> tuple[dict[str, object], dict[str, str]]:
+    """Keys in kebab-case (``extend_select`` is accepted too), and each one as written."""
+    values: dict[str, object] = {}
+    written: dict[str, str] = {}
+    for key, value in table.items():
+        canonical = key.replace("_", "-")
+        if canonical in values:
+            raise reader.error(key, f"given twice (also as {written[canonical]!r}); keep one")
+        values[canonical] = value
+        written[canonical] = key
+    return values, written
 
 
 def load_config(path: Path, project_root: Path | None = None) -> Config:
@@ -168,10 +179,10 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
         raise ConfigError(str(path), "tool.archlint", "no [tool.archlint] table in this file")
     prefix = "tool.archlint" if path.name == "pyproject.toml" else ""
     reader = _Reader(path, prefix)
-    data = _normalise(table)
+    data, reader.written = _normalise(table, reader)
     reader.known(data, TOP_LEVEL_KEYS)
-    layout_table = _normalise(reader.table(data, "layout"))
     layout_reader = _Reader(path, reader.error("layout", "").key)
+    layout_table, layout_reader.written = _normalise(reader.table(data, "layout"), layout_reader)
     layout_reader.known(layout_table, LAYOUT_KEYS)
     roles_table = layout_reader.table(layout_table, "roles")
     roles_reader = _Reader(path, layout_reader.error("roles", "").key)
@@ -179,6 +190,8 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
     for role_name in roles_table:
         try:
             role = Role(role_name)
+            if role in (Role.OTHER, Role.SHARED):
+                raise ValueError(role_name)
         except ValueError:
             valid_roles = ", ".join(r.value for r in Role if r not in (Role.OTHER, Role.SHARED))
             raise roles_reader.error(role_name, f"unknown role (expected one of: {valid_roles})") from None

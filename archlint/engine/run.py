@@ -28,7 +28,7 @@ from archlint.core import (
 from archlint.engine.analyze import FileSettings, analyze_file
 from archlint.engine.cache import Cache, settings_salt
 from archlint.engine.project import confirmed_findings
-from archlint.engine.selection import all_options, enabled_codes, rules_by_code
+from archlint.engine.selection import all_options, check_selectors, enabled_codes, rules_by_code
 from archlint.layouts import PRESETS, build_layout, classify, detect, pick_root
 from archlint.rules import DEFAULT_SESSION_NAMES, FileRule, ProjectRule
 
@@ -156,6 +156,21 @@ def _layout_candidates(config: Config, preset: str | None) -> list[Layout]:
     ]
 
 
+def _validate_selection(config: Config, options: CheckOptions) -> dict[str, object]:
+    """Rule codes and options, checked before the tree so a config error is never hidden."""
+    codes = list(rules_by_code())
+    for key, values, error in (
+        ("select", config.select or (), config.key_error),
+        ("extend-select", config.extend_select, config.key_error),
+        ("ignore", config.ignore, config.key_error),
+        ("select", options.select or (), _cli_error),
+        ("extend-select", options.extend_select, _cli_error),
+        ("ignore", options.ignore, _cli_error),
+    ):
+        check_selectors(values, codes, key, error)
+    return all_options(config.rules, config.key_error)
+
+
 def resolve_project(options: CheckOptions) -> Project:
     """Config, layout and classification for a run; raises ArchlintError with a clear message."""
     config = load_project_config(options)
@@ -165,6 +180,7 @@ def resolve_project(options: CheckOptions) -> Project:
         if options.preset:
             raise _cli_error("preset", f"unknown preset {preset!r} (expected one of: {known})")
         raise config.key_error("preset", f"unknown preset {preset!r} (expected one of: {known})")
+    rule_options = _validate_selection(config, options)
     files = discover(config.project_root, config.exclude)
     layouts = _layout_candidates(config, preset)
     where = config.project_root
@@ -183,18 +199,12 @@ def resolve_project(options: CheckOptions) -> Project:
             f"layout {layout.name} matched no domain: looked for {' or '.join(layout.domains)} "
             f"under {where / root}; set `preset`, `root` or [tool.archlint.layout] domains"
         )
-    select = options.select if options.select is not None else config.select
-    error = _cli_error if options.select is not None else config.key_error
     enabled = enabled_codes(
         layout.name,
-        select=select,
+        select=options.select if options.select is not None else config.select,
         extend_select=(*config.extend_select, *options.extend_select),
         ignore=(*config.ignore, *options.ignore),
-        error=lambda key, problem: (
-            _cli_error(key, problem) if key == "select" and options.select else error(key, problem)
-        ),
     )
-    rule_options = all_options(config.rules, config.key_error)
     return Project(config=config, tree=tree, enabled=enabled, options=rule_options)
 
 

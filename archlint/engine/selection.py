@@ -25,7 +25,7 @@ def _matching(selector: str, codes: Iterable[str]) -> set[str]:
     return {code for code in codes if code.startswith(selector)}
 
 
-def _check_selectors(selectors: Sequence[str], codes: Iterable[str], key: str, error: ErrorFactory) -> None:
+def check_selectors(selectors: Sequence[str], codes: Iterable[str], key: str, error: ErrorFactory) -> None:
     known = list(codes)
     for selector in selectors:
         if not _matching(selector, known):
@@ -38,14 +38,13 @@ def enabled_codes(
     select: Sequence[str] | None,
     extend_select: Sequence[str],
     ignore: Sequence[str],
-    error: ErrorFactory,
 ) -> frozenset[str]:
-    """The codes that run: the preset's defaults (or ``select``), plus extend-select, minus ignore."""
+    """The codes that run: the preset's defaults (or ``select``), plus extend-select, minus ignore.
+
+    Selectors are validated beforehand with ``check_selectors``, naming where each came from.
+    """
     registry = rules_by_code()
     codes = sorted(registry)
-    _check_selectors(select or (), codes, "select", error)
-    _check_selectors(extend_select, codes, "extend-select", error)
-    _check_selectors(ignore, codes, "ignore", error)
     if select is None:
         enabled = {code for code, rule in registry.items() if preset in rule.presets}
     else:
