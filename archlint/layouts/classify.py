@@ -9,6 +9,11 @@ from collections.abc import Sequence
 from archlint.core import Layout, ModuleInfo, ProjectTree, Role
 
 
+DEFINING_ROLES = frozenset(
+    {Role.ROUTER, Role.SERVICE, Role.REPOSITORY, Role.MODELS, Role.SCHEMAS, Role.CLIENT}
+)
+
+
 def _relative(path: str, root: str) -> str | None:
     if root == ".":
         return path
@@ -82,8 +87,9 @@ def find_domains(layout: Layout, relpaths: Sequence[str]) -> tuple[str, ...]:
         for domain, names in children.items():
             if domain.startswith((".", "_")):
                 continue
-            # Under a bare ``*`` a folder is a domain only if it holds a layer-named module.
-            if bare and not any(layout.role_of_child(n) for n in names):
+            # Under a bare ``*`` a folder is a domain only if it holds a module of a layer that
+            # defines a domain; config.py or utils.py alone are what infrastructure packages hold.
+            if bare and not any(layout.role_of_child(n) in DEFINING_ROLES for n in names):
                 continue
             domains.add(domain)
     return tuple(sorted(domains))

@@ -45,6 +45,7 @@ PRESETS: Mapping[str, Layout] = {
         domains=("*",),
         shared=(
             *_COMMON_SHARED,
+            "core",
             "config.py",
             "models.py",
             "exceptions.py",

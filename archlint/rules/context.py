@@ -346,6 +346,10 @@ class FileContext:
 
     def is_route_handler(self, node: cst.FunctionDef) -> bool:
         """Decorated with ``@router.get(...)`` (or another HTTP verb) of an APIRouter/FastAPI."""
+        return self.route_method(node) is not None
+
+    def route_method(self, node: cst.FunctionDef) -> str | None:
+        """``get``, ``post`` ... ``websocket`` for a route handler, None for any other function."""
         for decorator in node.decorators:
             call = decorator.decorator
             func = call.func if isinstance(call, cst.Call) else call
@@ -354,11 +358,13 @@ class FileContext:
             owner = func.value
             if isinstance(owner, cst.Name):
                 name = owner.value
-                if name in self.router_names or name in _FALLBACK_ROUTER_NAMES:
-                    return True
-                if name.endswith("router") or name.endswith("_app"):
-                    return True
-        return False
+                if (
+                    name in self.router_names
+                    or name in _FALLBACK_ROUTER_NAMES
+                    or name.endswith(("router", "_app"))
+                ):
+                    return func.attr.value
+        return None
 
     @property
     def in_route_handler(self) -> bool:
@@ -436,8 +442,8 @@ class FileContext:
 
     @property
     def symbol(self) -> str:
-        """``Class.method`` or ``function`` for messages; ``<module>`` at top level."""
-        return ".".join(self._scope_names) or "<module>"
+        """``Class.method`` or ``function`` for messages; ``module level`` outside any."""
+        return ".".join(self._scope_names) or "module level"
 
     def source_of(self, node: cst.CSTNode) -> str:
         """The code of a (small) node, for messages."""

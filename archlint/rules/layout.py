@@ -69,6 +69,9 @@ def suggest(layout: Layout, name: str) -> str | None:
     role = _SYNONYMS.get(stem)
     if role is not None and layout.roles.get(role):
         return layout.roles[role][0]
+    if role is Role.REPOSITORY and layout.roles.get(Role.SERVICE):
+        # A layout without a data layer keeps its SQL in the service.
+        return layout.roles[Role.SERVICE][0]
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.8)
     return close[0] if close else None
 

@@ -268,7 +268,9 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
     Flags business logic in a route handler (a function decorated with `@router.get/post/...`
     of an `APIRouter` or `FastAPI` instance): `if`/`elif` chains, `for`, `while`, `match`,
     conditional expressions (`a if c else b`) and comprehensions with an `if` clause. Helper
-    functions that are not route handlers are not checked, nor are `try`/`with` blocks.
+    functions that are not route handlers are not checked, nor are `try`/`with` blocks, nor
+    the receive loop of a websocket endpoint (`while True:` / `async for` in a
+    `@router.websocket` handler).
 
     ## Why is this bad?
     Decisions in handlers are business rules hidden in the HTTP layer: they cannot be reused
@@ -378,16 +380,28 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
             "@router.get('/')\nasync def get(x: int):\n    if x:\n        return 1\n",
             role=Role.SERVICE,
         ),
+        valid(
+            "@router.websocket('/ws')\n"
+            "async def feed(websocket: WebSocket, hub: Hub = Depends(get_hub)):\n"
+            "    await websocket.accept()\n"
+            "    while True:\n"
+            "        await hub.publish(await websocket.receive_text())\n",
+            role=ROUTER,
+        ),
     )
 
     def __init__(self, ctx: FileContext, options: BranchOptions) -> None:
         super().__init__(ctx, options)
         self._handlers: list[tuple[cst.FunctionDef, list[tuple[cst.CSTNode, str]]]] = []
         self._elifs: set[int] = set()
+        self._websocket = False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if not self._handlers and self.ctx.is_route_handler(node):
-            self._handlers.append((node, []))
+        if not self._handlers:
+            method = self.ctx.route_method(node)
+            if method is not None:
+                self._handlers.append((node, []))
+                self._websocket = method == "websocket"
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not self._handlers or self._handlers[-1][0] is not node:
@@ -414,10 +428,14 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
             self._found(node, "`if` statement")
 
     def visit_For(self, node: cst.For) -> None:
-        self._found(node, "`for` loop")
+        # ``async for message in websocket.iter_text()`` is the transport, not business logic.
+        if not (self._websocket and node.asynchronous):
+            self._found(node, "`for` loop")
 
     def visit_While(self, node: cst.While) -> None:
-        self._found(node, "`while` loop")
+        # A websocket endpoint needs its receive loop.
+        if not self._websocket:
+            self._found(node, "`while` loop")
 
     def visit_Match(self, node: cst.Match) -> None:
         self._found(node, "`match` statement")
