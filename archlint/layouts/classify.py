@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from archlint.core import Layout, ModuleInfo, ProjectTree, Role
 
-
 DEFINING_ROLES = frozenset(
     {Role.ROUTER, Role.SERVICE, Role.REPOSITORY, Role.MODELS, Role.SCHEMAS, Role.CLIENT}
 )
