@@ -186,7 +186,10 @@ def resolve_project(options: CheckOptions) -> Project:
     where = config.project_root
     if not files:
         raise UsageError(f"no Python file found under {where}")
-    layout = layouts[0] if preset else detect(files, layouts)
+    try:
+        layout = layouts[0] if preset else detect(files, layouts)
+    except UsageError as exc:
+        raise UsageError(f"{exc} in {where}; set `preset` (and `root`) in [tool.archlint]") from None
     root = pick_root(layout, files)
     if root is None:
         raise UsageError(

@@ -44,6 +44,8 @@ _SYNONYMS: dict[str, Role] = {
     **dict.fromkeys(("models", "model", "entities", "entity", "tables"), Role.MODELS),
     **dict.fromkeys(("deps", "dependencies", "dependency"), Role.DEPENDENCIES),
     **dict.fromkeys(("exceptions", "errors", "exception"), Role.EXCEPTIONS),
+    **dict.fromkeys(("constants", "consts", "enums", "choices"), Role.CONSTANTS),
+    **dict.fromkeys(("settings", "conf", "config"), Role.CONFIG),
 }
 
 
