@@ -222,3 +222,42 @@ def test_detection_picks_each_fixture_preset(preset: str) -> None:
         pytest.skip("fixture not written")
     files = discover(clean, ())
     assert detect(files, _layout_candidates(Config(), None)).name == preset
+
+
+def test_unchanged_rerun_comes_from_the_cache_without_loading_the_parser(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    project = base_project(tmp_path)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from archlint.engine import CheckOptions, check\n"
+        f"result = check(CheckOptions(paths=(Path({str(project)!r}),)))\n"
+        "print(len(result.diagnostics), 'libcst._parser' in sys.modules)\n"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert runs[0].stdout.split() == ["2", "True"]
+    assert runs[1].stdout.split() == ["2", "False"]
+    assert (project / ".archlint_cache" / ".gitignore").exists()
+
+
+def test_cache_entry_is_invalidated_by_a_content_change(tmp_path: Path) -> None:
+    project = base_project(tmp_path)
+    assert [c for c, *_ in triples(project)] == ["RTR003", "RTR001"]
+    router = project / "backend/src/v1/orders/router.py"
+    router.write_text(router.read_text().replace("    if True:\n        pass\n", ""))
+    assert [c for c, *_ in triples(project)] == ["RTR001"]
+
+
+def test_results_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
+    files = {f"backend/src/v1/d{i}/router.py": ROUTER_WITH_FINDINGS for i in range(30)}
+    files.update({f"backend/src/v1/d{i}/service.py": "" for i in range(30)})
+    project = base_project(tmp_path, **files)
+    serial = check(CheckOptions(paths=(project,), jobs=1, use_cache=False))
+    parallel = check(CheckOptions(paths=(project,), jobs=2, use_cache=False))
+    assert serial.diagnostics == parallel.diagnostics
+    assert len(serial.diagnostics) == 2 * 31

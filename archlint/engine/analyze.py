@@ -10,24 +10,15 @@ from __future__ import annotations
 import ast
 import gc
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from archlint.core import Diagnostic, FileResult, FileSummary, Finding, ModuleInfo, Pending
+from archlint.engine.settings import FileSettings
 from archlint.engine.suppressions import parse_suppressions
 from archlint.engine.walk import walk
-from archlint.rules import FileContext, FileRule
-
-
-@dataclass(frozen=True, slots=True)
-class FileSettings:
-    """The part of the effective config one file's analysis depends on."""
-
-    rules: tuple[type[FileRule[object]], ...]
-    options: Mapping[str, object]
-    session_names: tuple[str, ...]
+from archlint.rules import FileContext
 
 
 def _syntax_finding(info: ModuleInfo, message: str, line: int, column: int) -> FileResult:

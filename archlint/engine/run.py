@@ -25,10 +25,10 @@ from archlint.core import (
     Suppression,
     UsageError,
 )
-from archlint.engine.analyze import FileSettings, analyze_file
 from archlint.engine.cache import Cache, settings_salt
 from archlint.engine.project import confirmed_findings
 from archlint.engine.selection import all_options, check_selectors, enabled_codes, rules_by_code
+from archlint.engine.settings import FileSettings
 from archlint.layouts import PRESETS, build_layout, classify, detect, pick_root
 from archlint.rules import DEFAULT_SESSION_NAMES, FileRule, ProjectRule
 
@@ -239,6 +239,9 @@ def file_settings(project: Project) -> dict[Any, FileSettings]:
 
 
 def _analyze_job(job: tuple[bytes, ModuleInfo, FileSettings]) -> FileResult:
+    # Imported here: a run served entirely from the cache never loads the parser.
+    from archlint.engine.analyze import analyze_file
+
     return analyze_file(*job)
 
 
@@ -407,7 +410,7 @@ def check_sources(
     tree = ProjectTree(layout, ".", tuple(modules), (), ())
     project = Project(config=config, tree=tree, enabled=codes, options=options)
     settings = file_settings(project)
-    results = [analyze_file(sources[m.module].encode(), m, settings[m.role]) for m in modules]
+    results = [_analyze_job((sources[m.module].encode(), m, settings[m.role])) for m in modules]
     diagnostics, _ = apply_suppressions(confirmed_findings(results), results)
     return sorted((d for d in diagnostics if d.code in codes), key=lambda d: d.sort_key)
 

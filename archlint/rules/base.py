@@ -6,8 +6,6 @@ import inspect
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
-import libcst as cst
-
 from archlint.core import (
     ALL_PRESETS,
     Case,
@@ -18,6 +16,11 @@ from archlint.core import (
     RuleMeta,
     TreeCase,
 )
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from archlint.core.lazy import libcst as cst
 
 if TYPE_CHECKING:
     from archlint.rules.context import FileContext

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from archlint.core import NoOptions, Role, invalid, valid
 from archlint.rules.base import FileRule
 from archlint.rules.sql import TRANSACTION_METHODS, method_call
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from archlint.core.lazy import libcst as cst
 
 REPOSITORY = Role.REPOSITORY
 DATA_LAYER_PRESETS = frozenset({"layered-v1", "modular-monolith", "domain-routers"})
@@ -80,7 +85,7 @@ class CommitInRepository(FileRule[NoOptions]):
             (6, 20),
             role=REPOSITORY,
             others={
-                "app.core.db": "from typing import Annotated\n"
+                "app.core.db": "from typing import TYPE_CHECKING, Annotated\n"
                 "from fastapi import Depends\n"
                 "from sqlalchemy.ext.asyncio import AsyncSession\n"
                 "SessionDep = Annotated[AsyncSession, Depends(get_db)]\n"

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
 from archlint.core import NoOptions, Role, invalid, valid
 from archlint.rules.base import FileRule
 from archlint.rules.sql import (
@@ -15,6 +13,11 @@ from archlint.rules.sql import (
     method_call,
     statement_constructor,
 )
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from archlint.core.lazy import libcst as cst
 
 if TYPE_CHECKING:
     from archlint.rules.context import FileContext

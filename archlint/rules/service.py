@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
 from archlint.core import NoOptions, Requirement, Role, invalid, valid
 from archlint.rules.base import FileRule
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from archlint.core.lazy import libcst as cst
 
 if TYPE_CHECKING:
     from archlint.rules.context import FileContext

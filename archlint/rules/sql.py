@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from typing import TYPE_CHECKING
 
 from archlint.rules.context import FileContext
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from archlint.core.lazy import libcst as cst
 
 SQL_PACKAGES = frozenset({"sqlalchemy", "sqlmodel"})
 
