@@ -1,0 +1,69 @@
+"""archlint never crashes on what it is given: any text is findings or SYN001, never a traceback."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archlint.core import Role
+from archlint.engine import check_sources
+
+FRAGMENTS = [
+    "from sqlalchemy import select as s\n",
+    "import sqlalchemy as sa\n",
+    "from fastapi import APIRouter, HTTPException\n",
+    "router = APIRouter()\n",
+    "@router.get('/')\n",
+    "async def handler(session: AsyncSession, x: int = 0):\n",
+    "def helper(db):\n",
+    "class Repo:\n",
+    "    def __init__(self, s: 'AsyncSession'):\n",
+    "        self._s = s\n",
+    "    if x:\n",
+    "        raise HTTPException(404)\n",
+    "    return [i for i in range(3) if i]\n",
+    "    await session.commit()\n",
+    "    sa.select(1)\n",
+    "    return s(1) if x else None\n",
+    "    match x:\n        case 1:\n            pass\n",
+    "    async with session.begin():\n        pass\n",
+    "    # archlint: ignore[RTR001]\n",
+    "        pass\n",
+    "x = (\n",
+    "'''\n",
+    "\t",
+    "\x00",
+    "\u00e9 = 1\n",
+]
+ROLES = [Role.ROUTER, Role.SERVICE, Role.REPOSITORY, Role.DEPENDENCIES, None]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    parts=st.lists(st.sampled_from(FRAGMENTS), max_size=12),
+    noise=st.text(max_size=40),
+    role=st.sampled_from(ROLES),
+)
+def test_any_module_yields_findings_or_syn001(parts: list[str], noise: str, role: Role | None) -> None:
+    source = "".join(parts) + noise
+    diagnostics = check_sources({"v1.orders.module": source}, {"v1.orders.module": role})
+    for d in diagnostics:
+        assert d.line is None or d.line >= 1
+        assert d.column is None or d.column >= 1
+    if any(d.code == "SYN001" for d in diagnostics):
+        assert [d.code for d in diagnostics] == ["SYN001"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=200))
+def test_arbitrary_bytes_never_crash(data: bytes) -> None:
+    from archlint.core import ModuleInfo
+    from archlint.engine.analyze import analyze_file
+    from archlint.engine.settings import FileSettings
+    from archlint.rules import BUILTIN_RULES, FileRule
+
+    rules = tuple(r for r in BUILTIN_RULES if issubclass(r, FileRule))
+    options = {r.code: r.options_type() for r in rules}
+    info = ModuleInfo(path="m.py", module="m", names=("m",), role=Role.ROUTER)
+    result = analyze_file(data, info, FileSettings(rules, options, ("session",)))
+    assert all(f.diagnostic.path == "m.py" for f in result.findings)
