@@ -2,14 +2,15 @@
 
     python benchmarks/bench.py --domains 200      # ~1,000 files
 
-Prints wall-clock seconds for each scenario and, when ruff is installed, ruff's time on the
-same tree as a speed reference. Numbers are ratios in one run on one machine: compare them,
+Prints wall-clock seconds for each scenario and, when they are installed, semgrep's time
+with equivalent rules (semgrep_rules.yml) and ruff's time on the same tree as references. Numbers are ratios in one run on one machine: compare them,
 do not assert on them.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROUTER = '''\
+ROUTER = """\
 from fastapi import APIRouter, Depends
 
 from src.v1.{d} import dependencies, schemas
@@ -39,9 +40,9 @@ async def get_{d}(item_id: int, service: {D}Service = Depends(dependencies.get_s
 @router.post("/", response_model=schemas.{D}Out, status_code=201)
 async def create_{d}(body: schemas.{D}In, service: {D}Service = Depends(dependencies.get_service)):
     return await service.create(body)
-'''
+"""
 
-SERVICE = '''\
+SERVICE = """\
 from src.v1.{d}.exceptions import {D}NotFound
 from src.v1.{d}.repository import {D}Repository
 
@@ -63,9 +64,9 @@ class {D}Service:
         item = await self.repository.add(body.model_dump())
         await self.repository.session.commit()
         return item
-'''
+"""
 
-REPOSITORY = '''\
+REPOSITORY = """\
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -88,7 +89,7 @@ class {D}Repository:
         self.session.add(item)
         await self.session.flush()
         return item
-'''
+"""
 
 FILES = {
     "router.py": ROUTER,
@@ -143,6 +144,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--domains", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--semgrep", help="path to a semgrep executable (default: from PATH)")
     args = parser.parse_args()
     archlint = [sys.executable, "-m", "archlint", "check", ".", "--format", "concise"]
     if args.jobs:
@@ -158,9 +160,27 @@ def main() -> None:
         changed.write_text(changed.read_text() + "\n\ndef helper():\n    return 1\n")
         rows.append(("archlint one file changed", timed(archlint, root)))
         rows.append(("archlint cold, --jobs 1", timed([*archlint, "--no-cache", "--jobs", "1"], root)))
+        semgrep = args.semgrep or shutil.which("semgrep")
+        if semgrep:
+            rules = Path(__file__).resolve().parent / "semgrep_rules.yml"
+            command = [
+                semgrep,
+                "scan",
+                "--config",
+                str(rules),
+                "--metrics=off",
+                "--disable-version-check",
+                "--quiet",
+                "--jobs",
+                str(args.jobs or os.cpu_count() or 1),
+                ".",
+            ]
+            rows.append(("semgrep, equivalent rules (reference)", timed(command, root)))
         ruff = shutil.which("ruff")
         if ruff:
-            rows.append(("ruff check --no-cache (reference)", timed([ruff, "check", "--no-cache", "-q", "."], root)))
+            rows.append(
+                ("ruff check --no-cache (reference)", timed([ruff, "check", "--no-cache", "-q", "."], root))
+            )
         for name, value in rows:
             print(f"{name:36} {value:8.2f}" if name != "files" else f"{name:36} {int(value):8d}")
 

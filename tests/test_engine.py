@@ -261,3 +261,90 @@ def test_results_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
     parallel = check(CheckOptions(paths=(project,), jobs=2, use_cache=False))
     assert serial.diagnostics == parallel.diagnostics
     assert len(serial.diagnostics) == 2 * 31
+
+
+def _fixture_modules() -> list[tuple[Path, str]]:
+    from archlint.engine.run import CheckOptions as Options
+    from archlint.engine.run import resolve_project
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    found = []
+    for pyproject in sorted(fixtures.glob("*/*/pyproject.toml")):
+        project = resolve_project(Options(paths=(pyproject.parent,)))
+        found.extend((pyproject.parent, m) for m in project.tree.modules)  # type: ignore[misc]
+    return found  # type: ignore[return-value]
+
+
+def test_stdlib_summary_matches_the_libcst_summary_on_every_fixture_module() -> None:
+    import libcst as cst
+
+    from archlint.rules import FileContext
+    from archlint.rules.summary import summarise
+
+    compared = 0
+    for root, module in _fixture_modules():
+        source = (root / module.path).read_bytes()  # type: ignore[attr-defined]
+        fast = summarise(source, module)  # type: ignore[arg-type]
+        if fast is None:
+            continue
+        context = FileContext(module, cst.parse_module(source), ())  # type: ignore[arg-type]
+        assert fast == context.summary(), module
+        compared += 1
+    assert compared > 100
+
+
+def test_cheap_positions_equal_libcsts_position_provider_on_every_fixture_report() -> None:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from archlint.engine.analyze import _Positions
+    from archlint.engine.run import file_settings, resolve_project
+    from archlint.engine.run import CheckOptions as Options
+    from archlint.rules import FileContext
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    checked = 0
+    for pyproject in sorted(fixtures.glob("*/*/pyproject.toml")):
+        project = resolve_project(Options(paths=(pyproject.parent,)))
+        settings = file_settings(project)
+        for module in project.tree.modules:
+            source = (pyproject.parent / module.path).read_text()
+            try:
+                tree = cst.parse_module(source)
+            except cst.ParserSyntaxError:
+                continue
+            context = FileContext(module, tree, ("session", "db", "database"))
+            rules = [r(context, settings[module.role].options[r.code]) for r in settings[module.role].rules]
+            from archlint.engine.walk import walk
+
+            walk(tree, context, rules)
+            if not context.reports:
+                continue
+            exact = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+            cheap = _Positions(tree, source)
+            for report in context.reports:
+                assert cheap.of(report.node, report.top) == exact[report.node], report.message
+                if report.statement is not None:
+                    line = cheap.line_of_statement(report.statement, report.top)
+                    assert line == exact[report.statement].start.line
+                checked += 1
+    assert checked > 100
+
+
+def test_cheap_positions_leave_out_parentheses_like_libcst() -> None:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from archlint.engine.analyze import _Positions
+
+    source = "x = f(a, ( b if c else d ))\ny = ((\n    s.commit()\n))\nz = [i for i in q if i]\n"
+    tree = cst.parse_module(source)
+    exact = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+    nodes = [
+        tree.body[0].body[0].value.args[1].value,  # type: ignore[attr-defined]
+        tree.body[1].body[0].value,  # type: ignore[attr-defined]
+        tree.body[2].body[0].value,  # type: ignore[attr-defined]
+    ]
+    cheap = _Positions(tree, source)
+    for node in nodes:
+        assert cheap.of(node, None) == exact[node]

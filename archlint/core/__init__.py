@@ -16,6 +16,7 @@ from archlint.core.model import (
     RunResult,
     Severity,
     Suppression,
+    import_base,
 )
 from archlint.core.rule import (
     ALL_PRESETS,
@@ -53,6 +54,7 @@ __all__ = [
     "Suppression",
     "TreeCase",
     "UsageError",
+    "import_base",
     "invalid",
     "invalid_tree",
     "valid",

@@ -164,3 +164,14 @@ class RuleMeta:
     name: str
     summary: str
     doc: str
+
+
+def import_base(info: ModuleInfo, level: int, module: str) -> str:
+    """The absolute package a ``from <dots><module> import ...`` in ``info`` refers to."""
+    if not level:
+        return module
+    parts = info.module.split(".") if info.module else []
+    if not info.is_package:
+        parts = parts[:-1]
+    parts = parts[: len(parts) - (level - 1)] if level > 1 else parts
+    return ".".join([*parts, module] if module else parts)

@@ -19,6 +19,7 @@ from archlint.engine.settings import FileSettings
 from archlint.engine.suppressions import parse_suppressions
 from archlint.engine.walk import walk
 from archlint.rules import FileContext
+from archlint.rules.summary import summarise
 
 
 def _syntax_finding(info: ModuleInfo, message: str, line: int, column: int) -> FileResult:
@@ -77,6 +78,13 @@ def parse(info: ModuleInfo, source: bytes) -> cst.Module | FileResult:
 
 def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> FileResult:
     """Lint one file. Pure: the same inputs always give the same FileResult."""
+    if not settings.rules:
+        summary = summarise(source, info)
+        if summary is not None:
+            text = _decode(source)
+            return FileResult(
+                info=info, summary=summary, suppressions=parse_suppressions(text) if text else ()
+            )
     # Parsing allocates millions of small objects; the cyclic collector only slows it down.
     was_enabled = gc.isenabled()
     gc.disable()
@@ -110,10 +118,17 @@ class _Positions:
     """Line/column of reported nodes, computed as locally as possible.
 
     libcst's PositionProvider generates the code of the whole module and costs several
-    parses' worth. libcst round-trips source exactly, so a module-level statement whose code
-    occurs once in the source starts where that text starts: position only that statement
-    (as a one-statement module) and shift by its first line. Anything else falls back to the
-    whole-module provider.
+    parses' worth. libcst round-trips source exactly, so the code of a node occurs in the
+    source where the node is. Three ways, cheapest first:
+
+    1. an expression or small statement (a call, a ``raise``) whose code occurs exactly once
+       in the source is where that text is;
+    2. otherwise the module-level statement holding it, if its code occurs once, is
+       positioned alone (as a one-statement module) and shifted by its first line;
+    3. otherwise the whole-module provider.
+
+    Nested compound statements cannot take the first way: their code is generated without
+    the indentation of the blocks around them.
     """
 
     def __init__(self, module: cst.Module, text: str) -> None:
@@ -135,7 +150,33 @@ class _Positions:
         self._local[id(top)] = found
         return found
 
+    def _unique(self, node: cst.CSTNode) -> CodeRange | None:
+        if isinstance(node, cst.BaseCompoundStatement | cst.SimpleStatementLine):
+            return None
+        code = self.module.code_for_node(node)
+        found = self.text.find(code) if code.strip() else -1
+        if found < 0 or self.text.find(code, found + 1) >= 0:
+            return None
+        # Positions leave out an expression's own parentheses, as PositionProvider does.
+        start = found + sum(len(self.module.code_for_node(p)) for p in getattr(node, "lpar", ()))
+        end = found + len(code) - sum(len(self.module.code_for_node(p)) for p in getattr(node, "rpar", ()))
+        return CodeRange(self._point(start), self._point(end))
+
+    def _point(self, offset: int) -> tuple[int, int]:
+        return self.text.count("\n", 0, offset) + 1, offset - self.text.rfind("\n", 0, offset) - 1
+
+    def line_of_statement(self, statement: cst.CSTNode, top: cst.CSTNode | None) -> int:
+        """The first line of a statement (where a suppression comment for it may sit)."""
+        if isinstance(statement, cst.SimpleStatementLine) and statement.body:
+            span = self._unique(statement.body[0])
+            if span is not None:
+                return span.start.line
+        return self.of(statement, top).start.line
+
     def of(self, node: cst.CSTNode, top: cst.CSTNode | None) -> CodeRange:
+        span = self._unique(node)
+        if span is not None:
+            return span
         found = self._for_statement(top) if top is not None else None
         if found is not None and node in found[1]:
             shift, local = found
@@ -160,7 +201,8 @@ def _locate(
     pending: list[Pending] = []
     for report in context.reports:
         span = positions.of(report.node, report.top)
-        statement_line = positions.of(report.statement, report.top).start.line if report.statement else None
+        statement = report.statement
+        statement_line = positions.line_of_statement(statement, report.top) if statement else None
         finding = Finding(
             Diagnostic(
                 code=report.code,

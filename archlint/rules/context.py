@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from archlint.core import ClassInfo, FileSummary, ModuleInfo, Requirement
+from archlint.core import ClassInfo, FileSummary, ModuleInfo, Requirement, import_base
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -45,10 +45,10 @@ DEFAULT_SESSION_NAMES = (
     "database",
 )
 
-_SESSION_CLASS_NAMES = frozenset({"Session", "AsyncSession", "AsyncConnection"})
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
-_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
-_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+SESSION_CLASS_NAMES = frozenset({"Session", "AsyncSession", "AsyncConnection"})
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 _ROUTER_FACTORIES = frozenset(
     {
         "fastapi.APIRouter",
@@ -206,14 +206,8 @@ class FileContext:
             return
         if isinstance(node.names, cst.ImportStar):
             return
-        base = dotted_name(node.module) if node.module is not None else ""
-        if node.relative:
-            parts = self.info.module.split(".") if self.info.module else []
-            if not self.info.is_package:
-                parts = parts[:-1]
-            up = len(node.relative) - 1
-            parts = parts[: len(parts) - up] if up else parts
-            base = ".".join([*parts, base] if base else parts)
+        module = dotted_name(node.module) if node.module is not None else ""
+        base = import_base(self.info, len(node.relative), module)
         for alias in node.names:
             name = dotted_name(alias.name)
             local = name
@@ -258,9 +252,9 @@ class FileContext:
             elements = [el.slice.value for el in expr.slice if isinstance(el.slice, cst.Index)]
             if not elements:
                 return False
-            if base in _ANNOTATED or base in _OPTIONAL:
+            if base in ANNOTATED or base in OPTIONAL:
                 return self.annotation_state(elements[0])
-            if base in _UNION:
+            if base in UNION:
                 return self._any_state(elements)
             return False
         if isinstance(expr, cst.Name) and expr.value in self.session_aliases:
@@ -268,7 +262,7 @@ class FileContext:
         qualname = self.qualname(expr)
         if qualname is None:
             # Unbound (star import, or a snippet): trust the well-known class names.
-            return isinstance(expr, cst.Name) and expr.value in _SESSION_CLASS_NAMES
+            return isinstance(expr, cst.Name) and expr.value in SESSION_CLASS_NAMES
         if qualname in SESSION_TYPES:
             return True
         if qualname.split(".")[0] in ("typing", "typing_extensions", "builtins", "sqlalchemy"):
@@ -377,27 +371,33 @@ class FileContext:
     # -- traversal hooks (called by the engine around every rule) --------------------------
 
     def on_visit(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.BaseStatement):
+        # Exact type checks: isinstance against libcst's ABCMeta classes is slow at this volume.
+        kind = type(node)
+        if _is_statement(kind):
             self._statements.append(node)
-        if isinstance(node, cst.FunctionDef):
+        if kind is cst.FunctionDef:
+            assert isinstance(node, cst.FunctionDef)
             params = {p.name.value: self._param_state(p) for p in _all_params(node.params)}
             self._frames.append(_Frame(params=params))
             self.function_stack.append(node)
             self._scope_names.append(node.name.value)
-        elif isinstance(node, cst.ClassDef):
+        elif kind is cst.ClassDef:
+            assert isinstance(node, cst.ClassDef)
             self.class_stack.append(self._class_attributes(node))
             self._scope_names.append(node.name.value)
-        elif isinstance(node, cst.Import | cst.ImportFrom) and self._frames:
+        elif (kind is cst.Import or kind is cst.ImportFrom) and self._frames:
+            assert isinstance(node, cst.Import | cst.ImportFrom)
             self._bind_import(node, self._frames[-1].bindings)
 
     def on_leave(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.BaseStatement):
+        kind = type(node)
+        if _is_statement(kind):
             self._statements.pop()
-        if isinstance(node, cst.FunctionDef):
+        if kind is cst.FunctionDef:
             self._frames.pop()
             self.function_stack.pop()
             self._scope_names.pop()
-        elif isinstance(node, cst.ClassDef):
+        elif kind is cst.ClassDef:
             self.class_stack.pop()
             self._scope_names.pop()
 
@@ -452,6 +452,17 @@ class FileContext:
     def source_of(self, node: cst.CSTNode) -> str:
         """The code of a (small) node, for messages."""
         return self.module.code_for_node(node)
+
+
+_STATEMENT_TYPES: dict[type, bool] = {}
+
+
+def _is_statement(kind: type) -> bool:
+    """``issubclass(kind, cst.BaseStatement)``, cached: it runs for every node of every tree."""
+    known = _STATEMENT_TYPES.get(kind)
+    if known is None:
+        known = _STATEMENT_TYPES[kind] = issubclass(kind, cst.BaseStatement)
+    return known
 
 
 def _all_params(params: cst.Parameters) -> Iterator[cst.Param]:
