@@ -1,10 +1,10 @@
 """Time archlint on a synthetic layered-v1 backend: cold, warm (unchanged) and one file changed.
 
-    python benchmarks/bench.py --domains 200      # ~1,000 files
+    python benchmarks/bench.py --domains 125      # ~1,000 files
 
-Prints wall-clock seconds for each scenario and, when they are installed, semgrep's time
-with equivalent rules (semgrep_rules.yml) and ruff's time on the same tree as references. Numbers are ratios in one run on one machine: compare them,
-do not assert on them.
+Prints wall-clock seconds for each scenario and, when they are installed, semgrep's time with
+equivalent rules (semgrep_rules.yml) and ruff's time on the same tree as references. Numbers
+are ratios in one run on one machine: compare them, do not assert on them.
 """
 
 from __future__ import annotations

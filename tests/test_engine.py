@@ -298,8 +298,8 @@ def test_cheap_positions_equal_libcsts_position_provider_on_every_fixture_report
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     from archlint.engine.analyze import _Positions
-    from archlint.engine.run import file_settings, resolve_project
     from archlint.engine.run import CheckOptions as Options
+    from archlint.engine.run import file_settings, resolve_project
     from archlint.rules import FileContext
 
     fixtures = Path(__file__).resolve().parent.parent / "fixtures"

@@ -15,7 +15,6 @@ from collections.abc import Iterator, Sequence
 from archlint.core import ClassInfo, FileSummary, ModuleInfo, import_base
 from archlint.rules.context import ANNOTATED, OPTIONAL, SESSION_CLASS_NAMES, SESSION_TYPES, UNION
 
-
 # ``type X = ...`` statements exist from Python 3.12 on; older interpreters fall back to libcst.
 _TYPE_ALIAS = getattr(ast, "TypeAlias", None)
 
