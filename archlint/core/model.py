@@ -146,7 +146,11 @@ class FileResult:
 
 @dataclass(frozen=True, slots=True)
 class RunResult:
-    """A finished run: sorted diagnostics plus what a formatter needs to present them."""
+    """A finished run: sorted diagnostics plus what a formatter needs to present them.
+
+    ``preset_source`` says where the layout came from: ``config``, ``command line`` or
+    ``detected``.
+    """
 
     diagnostics: tuple[Diagnostic, ...]
     project_root: str
@@ -154,6 +158,7 @@ class RunResult:
     preset: str
     rules: Mapping[str, RuleMeta] = field(default_factory=dict)
     suppressed: int = 0
+    preset_source: str = "config"
 
 
 @dataclass(frozen=True, slots=True)

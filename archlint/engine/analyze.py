@@ -96,11 +96,15 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     if isinstance(parsed, FileResult):
         return parsed
     text = _decode(source) or parsed.code
-    context = FileContext(info, parsed, settings.session_names)
-    rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
-    if rules:
-        walk(parsed, context, rules)
-    findings, pending = _locate(parsed, context, text)
+    try:
+        context = FileContext(info, parsed, settings.session_names)
+        rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
+        if rules:
+            walk(parsed, context, rules)
+        findings, pending = _locate(parsed, context, text)
+    except RecursionError:
+        # libcst's code generation recurses; pathological nesting must not end the run.
+        return _syntax_finding(info, "cannot analyse: code is nested too deeply", 1, 1)
     return FileResult(
         info=info,
         findings=findings,

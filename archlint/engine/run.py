@@ -74,6 +74,7 @@ class Project:
     tree: ProjectTree
     enabled: frozenset[str]
     options: Mapping[str, object] = field(default_factory=dict)
+    preset_source: str = "config"
 
     @property
     def root(self) -> Path:
@@ -208,7 +209,8 @@ def resolve_project(options: CheckOptions) -> Project:
         extend_select=(*config.extend_select, *options.extend_select),
         ignore=(*config.ignore, *options.ignore),
     )
-    return Project(config=config, tree=tree, enabled=enabled, options=rule_options)
+    source = "command line" if options.preset else "config" if config.preset else "detected"
+    return Project(config=config, tree=tree, enabled=enabled, options=rule_options, preset_source=source)
 
 
 def session_names(config: Config) -> tuple[str, ...]:
@@ -380,6 +382,7 @@ def check(options: CheckOptions) -> RunResult:
         preset=project.tree.layout.name,
         rules={code: rule.meta() for code, rule in sorted(registry.items())},
         suppressed=suppressed,
+        preset_source=project.preset_source,
     )
 
 

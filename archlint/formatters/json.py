@@ -32,6 +32,7 @@ class JsonFormatter:
             ],
             "summary": {
                 "preset": result.preset,
+                "preset_source": result.preset_source,
                 "files_checked": result.files_checked,
                 "findings": len(result.diagnostics),
                 "suppressed": result.suppressed,

@@ -79,6 +79,11 @@ class TextFormatter:
             line.append(f" ({by_code})", style="")
         line.append(
             f" - {result.files_checked} files checked, preset {result.preset}"
+            + (
+                " (detected: set `preset` in [tool.archlint] to pin it)"
+                if result.preset_source == "detected"
+                else ""
+            )
             + (f", {result.suppressed} suppressed" if result.suppressed else ""),
             style="dim",
         )

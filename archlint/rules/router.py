@@ -96,6 +96,14 @@ class QueryInRouter(FileRule[NoOptions]):
             role=ROUTER,
         ),
         invalid(
+            "from typing import Annotated\n"
+            "from sqlalchemy.ext.asyncio import AsyncSession\n"
+            "async def show(order_id: int, uow: Annotated[AsyncSession, Depends(get_db)]):\n"
+            "    return await uow.scalar(q)\n",
+            (4, 18),
+            role=ROUTER,
+        ),
+        invalid(
             "async def show(order_id: int, db=Depends(get_db)):\n    return await db.get(Order, order_id)\n",
             (2, 18),
             role=ROUTER,

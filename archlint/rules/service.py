@@ -115,6 +115,23 @@ class HTTPExceptionInService(FileRule[NoOptions]):
                 "class NotFound(HTTPException):\n    pass\n",
             },
         ),
+        invalid(
+            "import starlette.exceptions\n"
+            "from starlette import exceptions as se\n"
+            "from fastapi import HTTPException as H\n"
+            "class Conflict(H):\n"
+            "    pass\n"
+            "def pay(invoice):\n"
+            "    if invoice.paid:\n"
+            "        raise Conflict()\n"
+            "    if invoice.void:\n"
+            "        raise se.HTTPException(410)\n"
+            "    raise starlette.exceptions.HTTPException(status_code=400) from None\n",
+            (8, 9),
+            (10, 9),
+            (11, 5),
+            role=SERVICE,
+        ),
         valid(
             "from src.orders.exceptions import OrderNotFound\n"
             "def get(order_id):\n"
