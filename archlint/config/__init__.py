@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archlint.core import ConfigError, Role
+from archlint.core import ConfigError, Role, toml_type_name
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -125,7 +125,7 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str):
-            raise self.error(key, f"expected a string, got {_type_name(value)}")
+            raise self.error(key, f"expected a string, got {toml_type_name(value)}")
         return value
 
     def strings(self, table: Mapping[str, object], key: str) -> tuple[str, ...] | None:
@@ -133,30 +133,19 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(key, f"expected a list of strings, got {_type_name(value)}")
+            raise self.error(key, f"expected a list of strings, got {toml_type_name(value)}")
         return tuple(value)
 
     def table(self, table: Mapping[str, object], key: str) -> Mapping[str, object]:
         value = table.get(key, {})
         if not isinstance(value, dict):
-            raise self.error(key, f"expected a table, got {_type_name(value)}")
+            raise self.error(key, f"expected a table, got {toml_type_name(value)}")
         return value
 
     def known(self, table: Mapping[str, object], allowed: frozenset[str]) -> None:
         for key in table:
             if key not in allowed:
                 raise self.error(key, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
-
-
-def _type_name(value: object) -> str:
-    return {
-        bool: "a boolean",
-        int: "an integer",
-        float: "a float",
-        str: "a string",
-        list: "a list",
-        dict: "a table",
-    }.get(type(value), type(value).__name__)
 
 
 def _normalise(table: Mapping[str, object], reader: _Reader) -> tuple[dict[str, object], dict[str, str]]:
@@ -201,7 +190,7 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
     rules: dict[str, Mapping[str, object]] = {}
     for code, options in rules_table.items():
         if not isinstance(options, dict):
-            raise reader.error(f"rules.{code}", f"expected a table, got {_type_name(options)}")
+            raise reader.error(f"rules.{code}", f"expected a table, got {toml_type_name(options)}")
         rules[code] = options
     return Config(
         path=str(path),

@@ -1,6 +1,6 @@
 """The model of archlint: data shared by every layer, with no I/O and no terminal code."""
 
-from archlint.core.errors import ArchlintError, ConfigError, UsageError
+from archlint.core.errors import ArchlintError, ConfigError, UsageError, toml_type_name
 from archlint.core.layout import Layout, ProjectTree
 from archlint.core.model import (
     ClassInfo,
@@ -57,6 +57,7 @@ __all__ = [
     "import_base",
     "invalid",
     "invalid_tree",
+    "toml_type_name",
     "valid",
     "valid_tree",
 ]

@@ -20,3 +20,16 @@ class ConfigError(ArchlintError):
 
 class UsageError(ArchlintError):
     """The command line or the project tree does not allow a meaningful run."""
+
+
+def toml_type_name(value: object) -> str:
+    """How a TOML value's type reads in an error message: ``a string``, ``a table`` ..."""
+    names = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a float",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }
+    return names.get(type(value), type(value).__name__)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
-from archlint.core import ConfigError
+from archlint.core import ConfigError, toml_type_name
 from archlint.rules import BUILTIN_RULES, Rule
 
 AnyRule = type[Rule[Any]]
@@ -64,18 +64,6 @@ def _describe(kind: object) -> str:
     return "a list of strings"
 
 
-def _type_name(value: object) -> str:
-    names = {
-        bool: "a boolean",
-        int: "an integer",
-        float: "a float",
-        str: "a string",
-        list: "a list",
-        dict: "a table",
-    }
-    return names.get(type(value), type(value).__name__)
-
-
 def _coerce(value: object, kind: object) -> tuple[bool, object]:
     if kind is bool:
         return isinstance(value, bool), value
@@ -105,7 +93,7 @@ def build_options(rule: AnyRule, raw: Mapping[str, object], error: ErrorFactory)
                 dotted,
                 f"expected {_describe(hints[name])}"
                 + (" >= 0" if hints[name] is int else "")
-                + f", got {_type_name(value)}",
+                + f", got {toml_type_name(value)}",
             )
         values[name] = coerced
     return rule.options_type(**values)
