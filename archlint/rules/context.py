@@ -45,6 +45,31 @@ DEFAULT_SESSION_NAMES = (
     "database",
 )
 
+# Libraries whose objects are often called ``session``/``db``/``conn`` but are no database
+# session: a name bound from one of their calls is never session-like.
+NON_DATABASE_ROOTS = frozenset(
+    {
+        "aiohttp",
+        "requests",
+        "httpx",
+        "urllib3",
+        "boto3",
+        "aioboto3",
+        "botocore",
+        "redis",
+        "aioredis",
+        "aiosmtplib",
+        "smtplib",
+        "ftplib",
+        "paramiko",
+        "websockets",
+        "grpc",
+        "elasticsearch",
+        "opensearchpy",
+        "stripe",
+    }
+)
+
 SESSION_CLASS_NAMES = frozenset({"Session", "AsyncSession", "AsyncConnection"})
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
@@ -150,6 +175,7 @@ class FileContext:
         self._frames: list[_Frame] = []
         self._statements: list[cst.CSTNode] = []
         self._scope_names: list[str] = []
+        self._module_states: dict[str, SessionState] = {}
         self._prescan(module)
 
     # -- module-level facts -------------------------------------------------------------
@@ -182,6 +208,9 @@ class FileContext:
                 self.router_names.add(target.value)
             else:
                 self._record_alias(target.value, value)
+            state = self.bound_state(value)
+            if state is not None:
+                self._module_states[target.value] = state
 
     def _record_alias(self, name: str, value: cst.BaseExpression) -> None:
         """Remember ``SessionDep = Annotated[AsyncSession, ...]``-style aliases of a session type."""
@@ -287,12 +316,32 @@ class FileContext:
     def _is_session_name(self, name: str) -> bool:
         return name in self.session_names or name.lstrip("_") in self.session_names
 
+    def bound_state(self, value: cst.BaseExpression) -> SessionState | None:
+        """What binding a name to ``value`` says about it: a call of a known session class is a
+        session, a call into a known non-database client is not; None when it says nothing."""
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if not isinstance(value, cst.Call):
+            return None
+        qualname = self.qualname(value.func)
+        if qualname is None:
+            return None
+        if qualname in SESSION_TYPES:
+            return True
+        return False if qualname.split(".")[0] in NON_DATABASE_ROOTS else None
+
+    def _bind_local(self, target: cst.BaseExpression, state: SessionState | None) -> None:
+        if state is not None and isinstance(target, cst.Name) and self._frames:
+            self._frames[-1].params[target.value] = state
+
     def receiver_state(self, expr: cst.BaseExpression) -> SessionState:
         """Is ``expr`` (the ``x`` of ``x.commit()``) a session-like receiver?"""
         if isinstance(expr, cst.Name):
             for frame in reversed(self._frames):
                 if expr.value in frame.params:
                     return frame.params[expr.value]
+            if expr.value in self._module_states:
+                return self._module_states[expr.value]
             return expr.value in self.session_names
         if (
             isinstance(expr, cst.Attribute)
@@ -329,8 +378,9 @@ class FileContext:
         if not isinstance(body, cst.IndentedBlock):
             return
         for stmt in _module_level_statements(body.body):
-            if isinstance(stmt, cst.Assign) and isinstance(stmt.value, cst.Name):
-                source = params.get(stmt.value.value)
+            if isinstance(stmt, cst.Assign):
+                value = stmt.value
+                source = params.get(value.value) if isinstance(value, cst.Name) else self.bound_state(value)
                 for t in stmt.targets:
                     attr = _self_attribute(t.target)
                     if attr and source is not None:
@@ -385,9 +435,23 @@ class FileContext:
             assert isinstance(node, cst.ClassDef)
             self.class_stack.append(self._class_attributes(node))
             self._scope_names.append(node.name.value)
-        elif (kind is cst.Import or kind is cst.ImportFrom) and self._frames:
+        elif not self._frames:
+            return
+        elif kind is cst.Import or kind is cst.ImportFrom:
             assert isinstance(node, cst.Import | cst.ImportFrom)
             self._bind_import(node, self._frames[-1].bindings)
+        elif kind is cst.Assign:
+            assert isinstance(node, cst.Assign)
+            state = self.bound_state(node.value)
+            for target in node.targets:
+                self._bind_local(target.target, state)
+        elif kind is cst.AnnAssign:
+            assert isinstance(node, cst.AnnAssign)
+            self._bind_local(node.target, self.annotation_state(node.annotation.annotation))
+        elif kind is cst.WithItem:
+            assert isinstance(node, cst.WithItem)
+            if node.asname is not None:
+                self._bind_local(node.asname.name, self.bound_state(node.item))
 
     def on_leave(self, node: cst.CSTNode) -> None:
         kind = type(node)

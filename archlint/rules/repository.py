@@ -121,6 +121,26 @@ class CommitInRepository(FileRule[NoOptions]):
             role=REPOSITORY,
         ),
         valid(
+            "import redis.asyncio as redis\n"
+            "class CacheRepository:\n"
+            "    def __init__(self) -> None:\n"
+            "        self.db = redis.Redis()\n"
+            "    async def flush(self):\n"
+            "        pipe = self.db.pipeline()\n"
+            "        await self.db.execute_command('FLUSHDB')\n"
+            "        async with self.db.pipeline(transaction=True) as conn:\n"
+            "            await conn.execute()\n",
+            role=REPOSITORY,
+        ),
+        invalid(
+            "from sqlalchemy.orm import Session\n"
+            "def purge(engine):\n"
+            "    with Session(engine) as s:\n"
+            "        s.commit()\n",
+            (4, 9),
+            role=REPOSITORY,
+        ),
+        valid(
             "async def create(session: AsyncSession):\n    await session.commit()\n",
             role=Role.SERVICE,
         ),

@@ -119,6 +119,17 @@ class QueryInRouter(FileRule[NoOptions]):
             role=ROUTER,
         ),
         valid(
+            "import aiohttp\n"
+            "import requests\n"
+            "session = requests.Session()\n"
+            "@router.get('/rates')\n"
+            "async def rates():\n"
+            "    legacy = session.get(URL)\n"
+            "    async with aiohttp.ClientSession() as session:\n"
+            "        return await session.get(URL)\n",
+            role=ROUTER,
+        ),
+        valid(
             "async def list_orders(service: OrderService):\n"
             "    orders = await service.list()\n"
             "    return [o.id for o in orders]\n",
