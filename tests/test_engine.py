@@ -348,3 +348,39 @@ def test_cheap_positions_leave_out_parentheses_like_libcst() -> None:
     cheap = _Positions(tree, source)
     for node in nodes:
         assert cheap.of(node, None) == exact[node]
+
+
+def test_source_root_as_the_one_domain_for_technically_layered_projects(tmp_path: Path) -> None:
+    project = write(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                "[tool.archlint]\n"
+                'preset = "layered-v1"\n'
+                'root = "app"\n'
+                "[tool.archlint.layout]\n"
+                'domains = ["."]\n'
+                'shared = ["core", "main.py", "__init__.py"]\n'
+                'roles.router = ["api/"]\n'
+                'roles.service = ["services/"]\n'
+                'roles.repository = ["repositories/"]\n'
+                "required = []\n"
+            ),
+            "app/main.py": "",
+            "app/core/db.py": "",
+            "app/api/v1/endpoints/orders.py": ROUTER_WITH_FINDINGS,
+            "app/services/orders.py": (
+                "from fastapi import HTTPException\ndef get():\n    raise HTTPException(404)\n"
+            ),
+            "app/repositories/orders.py": "async def save(db):\n    await db.commit()\n",
+            "app/utils/dates.py": "",
+        },
+    )
+    found = {(c, p, line) for c, p, line, _ in triples(project)}
+    assert found == {
+        ("RTR003", "app/api/v1/endpoints/orders.py", 9),
+        ("RTR001", "app/api/v1/endpoints/orders.py", 11),
+        ("SVC001", "app/services/orders.py", 3),
+        ("REP001", "app/repositories/orders.py", 2),
+        ("LAY001", "app/utils", None),
+    }

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from archlint.core import Layout, ModuleInfo, ProjectTree, Role
 
+ROOT_DOMAIN = "."
+
 DEFINING_ROLES = frozenset(
     {Role.ROUTER, Role.SERVICE, Role.REPOSITORY, Role.MODELS, Role.SCHEMAS, Role.CLIENT}
 )
@@ -69,6 +71,11 @@ def find_domains(layout: Layout, relpaths: Sequence[str]) -> tuple[str, ...]:
     shared = _shared_names(layout)
     domains: set[str] = set()
     for pattern in layout.domains:
+        if pattern.strip("/") in (".", ""):
+            # The source root itself is the one domain: a layout layered by technical concern
+            # (api/, services/, repositories/ ...) rather than by feature.
+            domains.add(ROOT_DOMAIN)
+            continue
         pattern_parts = pattern.strip("/").split("/")
         bare = any(ch in pattern_parts[0] for ch in "*?[")
         children: dict[str, set[str]] = {}
@@ -110,6 +117,7 @@ def classify(layout: Layout, root: str, files: Sequence[str]) -> ProjectTree:
     relpaths = [r for f in files if (r := _relative(f, root)) is not None]
     domains = find_domains(layout, relpaths)
     domain_set = set(domains)
+    shared = _shared_names(layout)
     shared_roles = layout.shared_roles
     modules: list[ModuleInfo] = []
     extra = {posixpath.normpath(posixpath.join(root, e)) for e in layout.extra_files}
@@ -126,12 +134,11 @@ def classify(layout: Layout, root: str, files: Sequence[str]) -> ProjectTree:
             ".".join([*prefixes[i:], module] if module else prefixes[i:])
             for i in range(len(prefixes), -1, -1)
         )
-        domain = next(
-            (d for d in domains if rel.startswith(d + "/")),
-            None,
-        )
-        if domain is not None and domain in domain_set:
-            depth = domain.count("/") + 1
+        domain = next((d for d in domains if rel.startswith(d + "/")), None)
+        if domain is None and ROOT_DOMAIN in domain_set and parts[0] not in shared:
+            domain = ROOT_DOMAIN
+        if domain is not None:
+            depth = 0 if domain == ROOT_DOMAIN else domain.count("/") + 1
             child = parts[depth] + ("/" if len(parts) > depth + 1 else "")
             role = layout.role_of_child(child) or Role.OTHER
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import posixpath
 from collections.abc import Iterator
 
 from archlint.core import (
@@ -49,8 +50,12 @@ _SYNONYMS: dict[str, Role] = {
 }
 
 
-def _path(tree: ProjectTree, relative: str) -> str:
-    return relative if tree.source_root == "." else f"{tree.source_root}/{relative}"
+def _path(tree: ProjectTree, *parts: str) -> str:
+    return posixpath.normpath(posixpath.join(tree.source_root, *parts))
+
+
+def _domain_name(domain: str) -> str:
+    return "the source root" if domain == "." else f"domain '{domain}'"
 
 
 def _domain_children(tree: ProjectTree) -> dict[str, set[str]]:
@@ -59,7 +64,7 @@ def _domain_children(tree: ProjectTree) -> dict[str, set[str]]:
         if module.domain is None:
             continue
         rel = module.path if tree.source_root == "." else module.path[len(tree.source_root) + 1 :]
-        rest = rel[len(module.domain) + 1 :].split("/")
+        rest = (rel if module.domain == "." else rel[len(module.domain) + 1 :]).split("/")
         children[module.domain].add(rest[0] + ("/" if len(rest) > 1 else ""))
     return children
 
@@ -182,10 +187,10 @@ class UnexpectedModuleInDomain(ProjectRule[NoOptions]):
                 yield Diagnostic(
                     code=self.code,
                     rule=self.name,
-                    path=_path(tree, f"{domain}/{child.rstrip('/')}"),
+                    path=_path(tree, domain, child.rstrip("/")),
                     message=(
                         f"unexpected {'package' if child.endswith('/') else 'module'} "
-                        f"'{child}' in domain '{domain}': {advice} "
+                        f"'{child}' in {_domain_name(domain)}: {advice} "
                         f"({layout.name} allows {', '.join(sorted(allowed))})"
                     ),
                 )
@@ -281,7 +286,7 @@ class MissingLayerModule(ProjectRule[NoOptions]):
                     rule=self.name,
                     path=_path(tree, domain),
                     message=(
-                        f"domain '{domain}' has no {', '.join(repr(m) for m in missing)}: "
+                        f"{_domain_name(domain)} has no {', '.join(repr(m) for m in missing)}: "
                         f"every {layout.name} domain needs {', '.join(layout.required)}"
                     ),
                 )
@@ -364,6 +369,8 @@ class AdHocTopLevelPackage(ProjectRule[NoOptions]):
 
     def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
         layout = tree.layout
+        if "." in tree.domains:
+            return  # every top-level package is part of the one domain: LAY001's business
         known = {name.rstrip("/").split("/")[0] for name in layout.shared}
         known.update(p.split("/")[0] for p in layout.domains if not any(c in p for c in "*?["))
         known.update(d.split("/")[0] for d in tree.domains)
