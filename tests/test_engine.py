@@ -362,10 +362,12 @@ def test_source_root_as_the_one_domain_for_technically_layered_projects(tmp_path
                 'domains = ["."]\n'
                 'shared = ["core", "main.py", "__init__.py"]\n'
                 'roles.router = ["api/"]\n'
+                'roles.dependencies = ["api/deps.py"]\n'
                 'roles.service = ["services/"]\n'
                 'roles.repository = ["repositories/"]\n'
                 "required = []\n"
             ),
+            "app/api/deps.py": "def current_user(session):\n    return session.get(User, 1)\n",
             "app/main.py": "",
             "app/core/db.py": "",
             "app/api/v1/endpoints/orders.py": ROUTER_WITH_FINDINGS,

@@ -155,7 +155,10 @@ def rules_command(
         roles = ", ".join(sorted(r.value for r in rule.roles)) or "project"
         presets = "all" if len(rule.presets) == 4 else ", ".join(sorted(rule.presets))
         table.add_row(rule.code, rule.name, roles, presets, rule.summary)
-    Console(highlight=False, soft_wrap=True).print(table)
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=200, no_color=True)
+    console.print(table)
 
 
 @app.command("explain")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from archlint.core.model import ModuleInfo, Role
@@ -35,11 +35,24 @@ class Layout:
                 return role
         return None
 
+    def role_of_path(self, parts: Sequence[str]) -> Role | None:
+        """The role of a file at ``parts`` inside a domain: the most specific declared name
+        wins, so ``api/deps.py`` can be dependencies while the rest of ``api/`` is router."""
+        for i in range(len(parts), 0, -1):
+            name = "/".join(parts[:i]) + ("/" if i < len(parts) else "")
+            role = self.role_of_child(name)
+            if role is not None:
+                return role
+        return None
+
     @property
     def allowed_children(self) -> frozenset[str]:
+        """Direct children a domain may hold: layer names, and the folders of nested ones."""
         names = {"__init__.py"}
         for role_names in self.roles.values():
-            names.update(role_names)
+            for name in role_names:
+                head, sep, _ = name.partition("/")
+                names.add(head + sep)
         return frozenset(names)
 
 

@@ -139,8 +139,7 @@ def classify(layout: Layout, root: str, files: Sequence[str]) -> ProjectTree:
             domain = ROOT_DOMAIN
         if domain is not None:
             depth = 0 if domain == ROOT_DOMAIN else domain.count("/") + 1
-            child = parts[depth] + ("/" if len(parts) > depth + 1 else "")
-            role = layout.role_of_child(child) or Role.OTHER
+            role = layout.role_of_path(parts[depth:]) or Role.OTHER
         else:
             role = shared_roles.get(parts[0], Role.SHARED)
         modules.append(ModuleInfo(path, module, names, domain, role, is_package))
