@@ -509,6 +509,11 @@ class FileContext:
         )
 
     @property
+    def statement(self) -> cst.CSTNode | None:
+        """The innermost statement being visited (a ``def`` while in its signature)."""
+        return self._statements[-1] if self._statements else None
+
+    @property
     def symbol(self) -> str:
         """``Class.method`` or ``function`` for messages; ``module level`` outside any."""
         return ".".join(self._scope_names) or "module level"

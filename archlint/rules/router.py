@@ -385,6 +385,12 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
             role=ROUTER,
         ),
         valid(
+            "@router.get('/', response_model=Admin if settings.DEBUG else Public)\n"
+            "async def me(limit: int = Query(10 if DEV else 50), ids=[i for i in x if i]):\n"
+            "    return await service.me(limit)\n",
+            role=ROUTER,
+        ),
+        valid(
             "@router.get('/')\n"
             "async def get(service: S):\n"
             "    try:\n"
@@ -439,7 +445,9 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
             )
 
     def _found(self, node: cst.CSTNode, what: str) -> None:
-        if self._handlers:
+        # Only the handler's body counts: while the handler itself is the innermost statement
+        # the walk is in its decorators, parameters or return annotation.
+        if self._handlers and self.ctx.statement is not self._handlers[-1][0]:
             self._handlers[-1][1].append((node, what))
 
     def visit_If(self, node: cst.If) -> None:
