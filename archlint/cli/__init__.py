@@ -78,24 +78,34 @@ def _render(result: RunResult, fmt: str, output: Path | None, color: bool | None
 
 @app.command("check")
 def check_command(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to lint.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders to lint.", metavar="PATHS")
+    ] = None,
     preset: Annotated[
-        str | None, typer.Option(help="Layout preset (default: from config, else detected).")
+        str | None, typer.Option(help="Layout preset (default: from config, else detected).", metavar="NAME")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option(help="Config file (pyproject.toml or archlint.toml).")
+        Path | None, typer.Option(help="Config file (pyproject.toml or archlint.toml).", metavar="FILE")
     ] = None,
     select: Annotated[
-        list[str] | None, typer.Option(help="Rule codes or prefixes to run (replaces config).")
+        list[str] | None,
+        typer.Option(help="Rule codes or prefixes to run (replaces config).", metavar="CODES"),
     ] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to skip.")] = None,
-    extend_select: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to add.")] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Rule codes or prefixes to skip.", metavar="CODES")
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None, typer.Option(help="Rule codes or prefixes to add.", metavar="CODES")
+    ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="Output format: text, concise, json, ...")
+        str, typer.Option("--format", help="Output format: text, concise, json, ...", metavar="NAME")
     ] = "text",
-    output: Annotated[Path | None, typer.Option(help="Write the report to this file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Write the report to this file.", metavar="FILE")
+    ] = None,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: CPU count).")
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: CPU count).", metavar="N"),
     ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write .archlint_cache/.")
