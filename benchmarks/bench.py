@@ -134,10 +134,14 @@ def generate(root: Path, domains: int) -> int:
     return count
 
 
-def timed(command: list[str], cwd: Path) -> float:
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall-clock seconds and peak resident memory (MiB) of ``command`` and its children."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = 0  # reaped by wait4 above
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -145,18 +149,35 @@ def main() -> None:
     parser.add_argument("--domains", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--semgrep", help="path to a semgrep executable (default: from PATH)")
+    parser.add_argument(
+        "--path",
+        type=Path,
+        help="benchmark a copy of this existing backend instead of a synthetic one "
+        "(it needs its own archlint config; the file changed is its first router)",
+    )
     args = parser.parse_args()
     archlint = [sys.executable, "-m", "archlint", "check", ".", "--format", "concise"]
     if args.jobs:
         archlint += ["--jobs", str(args.jobs)]
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        files = generate(root, args.domains)
-        rows = [("files", float(files))]
+        root = Path(tmp) / "backend-under-test"
+        if args.path:
+            shutil.copytree(args.path, root, ignore=shutil.ignore_patterns(".git", ".archlint_cache"))
+            files = sum(1 for _ in root.rglob("*.py"))
+        else:
+            root.mkdir()
+            files = generate(root, args.domains)
+        print(f"{'files':38} {files:8d}")
+        print(f"{'scenario':38} {'seconds':>8} {'peak MiB':>9}")
+        rows: list[tuple[str, tuple[float, float]]] = []
         rows.append(("archlint cold (no cache)", timed([*archlint, "--no-cache"], root)))
         rows.append(("archlint cold (writes cache)", timed(archlint, root)))
         rows.append(("archlint warm (unchanged)", timed(archlint, root)))
-        changed = root / "backend/src/v1/domain0000/service.py"
+        changed = (
+            next(iter(sorted(root.rglob("*.py"))))
+            if args.path
+            else root / "backend/src/v1/domain0000/service.py"
+        )
         changed.write_text(changed.read_text() + "\n\ndef helper():\n    return 1\n")
         rows.append(("archlint one file changed", timed(archlint, root)))
         rows.append(("archlint cold, --jobs 1", timed([*archlint, "--no-cache", "--jobs", "1"], root)))
@@ -181,8 +202,8 @@ def main() -> None:
             rows.append(
                 ("ruff check --no-cache (reference)", timed([ruff, "check", "--no-cache", "-q", "."], root))
             )
-        for name, value in rows:
-            print(f"{name:36} {value:8.2f}" if name != "files" else f"{name:36} {int(value):8d}")
+        for name, (seconds, mib) in rows:
+            print(f"{name:38} {seconds:8.2f} {mib:9.0f}")
 
 
 if __name__ == "__main__":

@@ -293,13 +293,41 @@ def test_stdlib_summary_matches_the_libcst_summary_on_every_fixture_module() -> 
     assert compared > 100
 
 
-def test_cheap_positions_equal_libcsts_position_provider_on_every_fixture_report() -> None:
+def test_offsets_equal_libcsts_position_provider_for_every_node_of_every_fixture() -> None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    from archlint.engine.analyze import _Positions
+    from archlint.engine.positions import Positions, node_offsets
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    checked = 0
+    for path in sorted(fixtures.rglob("*.py")):
+        source = path.read_text()
+        try:
+            tree = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            continue
+        exact = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+        offsets = node_offsets(tree)
+        positions = Positions(tree, source)
+        for node, span in exact.items():
+            start, end = offsets[node]
+            assert (positions._point(start), positions._point(end)) == (
+                (span.start.line, span.start.column),
+                (span.end.line, span.end.column),
+            ), (path, type(node).__name__)
+            checked += 1
+    assert checked > 10_000
+
+
+def test_reported_positions_match_the_provider_on_every_fixture_report() -> None:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    from archlint.engine.positions import Positions
     from archlint.engine.run import CheckOptions as Options
     from archlint.engine.run import file_settings, resolve_project
+    from archlint.engine.walk import walk
     from archlint.rules import FileContext
 
     fixtures = Path(__file__).resolve().parent.parent / "fixtures"
@@ -314,28 +342,30 @@ def test_cheap_positions_equal_libcsts_position_provider_on_every_fixture_report
             except cst.ParserSyntaxError:
                 continue
             context = FileContext(module, tree, ("session", "db", "database"))
-            rules = [r(context, settings[module.role].options[r.code]) for r in settings[module.role].rules]
-            from archlint.engine.walk import walk
-
-            walk(tree, context, rules)
-            if not context.reports:
-                continue
+            chosen = settings[module.role]
+            walk(tree, context, [r(context, chosen.options[r.code]) for r in chosen.rules])
             exact = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
-            cheap = _Positions(tree, source)
+            positions = Positions(tree, source)
             for report in context.reports:
-                assert cheap.of(report.node, report.top) == exact[report.node], report.message
+                span = positions.of(report.node)
+                assert span.start == exact[report.node].start, report.message
+                if isinstance(report.node, cst.BaseCompoundStatement):
+                    header = source.splitlines()[span.end.line - 1][: span.end.column]
+                    assert header.endswith(":"), report.message
+                else:
+                    assert span.end == exact[report.node].end, report.message
                 if report.statement is not None:
-                    line = cheap.line_of_statement(report.statement, report.top)
+                    line = positions.line_of_statement(report.statement)
                     assert line == exact[report.statement].start.line
                 checked += 1
     assert checked > 100
 
 
-def test_cheap_positions_leave_out_parentheses_like_libcst() -> None:
+def test_positions_leave_out_parentheses_like_libcst() -> None:
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    from archlint.engine.analyze import _Positions
+    from archlint.engine.positions import Positions
 
     source = "x = f(a, ( b if c else d ))\ny = ((\n    s.commit()\n))\nz = [i for i in q if i]\n"
     tree = cst.parse_module(source)
@@ -345,44 +375,59 @@ def test_cheap_positions_leave_out_parentheses_like_libcst() -> None:
         tree.body[1].body[0].value,  # type: ignore[attr-defined]
         tree.body[2].body[0].value,  # type: ignore[attr-defined]
     ]
-    cheap = _Positions(tree, source)
+    positions = Positions(tree, source + "# x = f(a, ( b if c else d ))\n")  # not unique: offsets
     for node in nodes:
-        assert cheap.of(node, None) == exact[node]
+        assert positions.of(node) == exact[node]
+    unique = Positions(tree, source)
+    for node in nodes:
+        assert unique.of(node) == exact[node]
 
 
-def test_source_root_as_the_one_domain_for_technically_layered_projects(tmp_path: Path) -> None:
-    project = write(
-        tmp_path,
-        {
-            "pyproject.toml": (
-                "[tool.archlint]\n"
-                'preset = "layered-v1"\n'
-                'root = "app"\n'
-                "[tool.archlint.layout]\n"
-                'domains = ["."]\n'
-                'shared = ["core", "main.py", "__init__.py"]\n'
-                'roles.router = ["api/"]\n'
-                'roles.dependencies = ["api/deps.py"]\n'
-                'roles.service = ["services/"]\n'
-                'roles.repository = ["repositories/"]\n'
-                "required = []\n"
-            ),
-            "app/api/deps.py": "def current_user(session):\n    return session.get(User, 1)\n",
-            "app/main.py": "",
-            "app/core/db.py": "",
-            "app/api/v1/endpoints/orders.py": ROUTER_WITH_FINDINGS,
-            "app/services/orders.py": (
-                "from fastapi import HTTPException\ndef get():\n    raise HTTPException(404)\n"
-            ),
-            "app/repositories/orders.py": "async def save(db):\n    await db.commit()\n",
-            "app/utils/dates.py": "",
-        },
-    )
-    found = {(c, p, line) for c, p, line, _ in triples(project)}
-    assert found == {
-        ("RTR003", "app/api/v1/endpoints/orders.py", 9),
-        ("RTR001", "app/api/v1/endpoints/orders.py", 11),
-        ("SVC001", "app/services/orders.py", 3),
-        ("REP001", "app/repositories/orders.py", 2),
-        ("LAY001", "app/utils", None),
-    }
+HEADERS = """\
+async def handler(items, session):
+    if (a and
+            b):
+        pass
+    elif c:
+        pass
+    for x in [y for y in items if y]:
+        while {"k": 1}[x] if x else lambda: 0:
+            break
+    async for message in stream():
+        if x: pass
+    match x :
+        case 1:
+            pass
+"""
+
+
+def test_compound_statements_are_reported_by_their_header() -> None:
+    import libcst as cst
+
+    from archlint.engine.positions import Positions
+
+    tree = cst.parse_module(HEADERS)
+    lines = HEADERS.splitlines()
+    positions = Positions(tree, HEADERS)
+    found = []
+
+    class Collect(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if isinstance(node, cst.If | cst.For | cst.While | cst.Match):
+                span = positions.of(node)
+                text = "\n".join(lines[span.start.line - 1 : span.end.line])
+                start = span.start.column
+                end = len(text) - len(lines[span.end.line - 1]) + span.end.column
+                found.append(text[start:end])
+            return True
+
+    tree.visit(Collect())
+    assert found == [
+        "if (a and\n            b):",
+        "elif c:",
+        "for x in [y for y in items if y]:",
+        'while {"k": 1}[x] if x else lambda: 0:',
+        "async for message in stream():",
+        "if x:",
+        "match x :",
+    ]

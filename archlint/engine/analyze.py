@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import ast
 import gc
-from collections.abc import Mapping
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from archlint.core import Diagnostic, FileResult, FileSummary, Finding, ModuleInfo, Pending
+from archlint.engine.positions import Positions
 from archlint.engine.settings import FileSettings
 from archlint.engine.suppressions import parse_suppressions
 from archlint.engine.walk import walk
@@ -34,10 +33,11 @@ def _syntax_finding(info: ModuleInfo, message: str, line: int, column: int) -> F
     return FileResult(info=info, findings=(Finding(diagnostic, line),))
 
 
-def _decode(source: bytes) -> str | None:
+def _decode(source: bytes, encoding: str = "utf-8") -> str | None:
+    """The text libcst parsed (its ``code``, without generating it); None if undecodable."""
     try:
-        return source.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return source.decode("utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding)
+    except (UnicodeDecodeError, LookupError):
         return None
 
 
@@ -95,7 +95,7 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
             gc.enable()
     if isinstance(parsed, FileResult):
         return parsed
-    text = _decode(source) or parsed.code
+    text = _decode(source, parsed.encoding) or parsed.code
     try:
         context = FileContext(info, parsed, settings.session_names)
         rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
@@ -118,95 +118,19 @@ def _worth_summarising(context: FileContext) -> bool:
     return bool(context.bindings or context.class_infos or context.session_aliases)
 
 
-class _Positions:
-    """Line/column of reported nodes, computed as locally as possible.
-
-    libcst's PositionProvider generates the code of the whole module and costs several
-    parses' worth. libcst round-trips source exactly, so the code of a node occurs in the
-    source where the node is. Three ways, cheapest first:
-
-    1. an expression or small statement (a call, a ``raise``) whose code occurs exactly once
-       in the source is where that text is;
-    2. otherwise the module-level statement holding it, if its code occurs once, is
-       positioned alone (as a one-statement module) and shifted by its first line;
-    3. otherwise the whole-module provider.
-
-    Nested compound statements cannot take the first way: their code is generated without
-    the indentation of the blocks around them.
-    """
-
-    def __init__(self, module: cst.Module, text: str) -> None:
-        self.module = module
-        self.text = text
-        self._local: dict[int, tuple[int, Mapping[cst.CSTNode, CodeRange]] | None] = {}
-        self._whole: Mapping[cst.CSTNode, CodeRange] | None = None
-
-    def _for_statement(self, top: cst.CSTNode) -> tuple[int, Mapping[cst.CSTNode, CodeRange]] | None:
-        if id(top) in self._local:
-            return self._local[id(top)]
-        code = self.module.code_for_node(top)
-        start = self.text.find(code)
-        found: tuple[int, Mapping[cst.CSTNode, CodeRange]] | None = None
-        if code and start >= 0 and self.text.find(code, start + 1) < 0:
-            shift = self.text.count("\n", 0, start)
-            alone = self.module.with_changes(body=[top], header=[], footer=[])
-            found = (shift, MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider))
-        self._local[id(top)] = found
-        return found
-
-    def _unique(self, node: cst.CSTNode) -> CodeRange | None:
-        if isinstance(node, cst.BaseCompoundStatement | cst.SimpleStatementLine):
-            return None
-        code = self.module.code_for_node(node)
-        found = self.text.find(code) if code.strip() else -1
-        if found < 0 or self.text.find(code, found + 1) >= 0:
-            return None
-        # Positions leave out an expression's own parentheses, as PositionProvider does.
-        start = found + sum(len(self.module.code_for_node(p)) for p in getattr(node, "lpar", ()))
-        end = found + len(code) - sum(len(self.module.code_for_node(p)) for p in getattr(node, "rpar", ()))
-        return CodeRange(self._point(start), self._point(end))
-
-    def _point(self, offset: int) -> tuple[int, int]:
-        return self.text.count("\n", 0, offset) + 1, offset - self.text.rfind("\n", 0, offset) - 1
-
-    def line_of_statement(self, statement: cst.CSTNode, top: cst.CSTNode | None) -> int:
-        """The first line of a statement (where a suppression comment for it may sit)."""
-        if isinstance(statement, cst.SimpleStatementLine) and statement.body:
-            span = self._unique(statement.body[0])
-            if span is not None:
-                return span.start.line
-        return self.of(statement, top).start.line
-
-    def of(self, node: cst.CSTNode, top: cst.CSTNode | None) -> CodeRange:
-        span = self._unique(node)
-        if span is not None:
-            return span
-        found = self._for_statement(top) if top is not None else None
-        if found is not None and node in found[1]:
-            shift, local = found
-            span = local[node]
-            return CodeRange(
-                (span.start.line + shift, span.start.column),
-                (span.end.line + shift, span.end.column),
-            )
-        if self._whole is None:
-            self._whole = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
-        return self._whole[node]
-
-
 def _locate(
     module: cst.Module, context: FileContext, text: str
 ) -> tuple[tuple[Finding, ...], tuple[Pending, ...]]:
     """Turn reports into positioned findings; positions are computed only when needed."""
     if not context.reports:
         return (), ()
-    positions = _Positions(module, text)
+    positions = Positions(module, text)
     findings: list[Finding] = []
     pending: list[Pending] = []
     for report in context.reports:
-        span = positions.of(report.node, report.top)
+        span = positions.of(report.node)
         statement = report.statement
-        statement_line = positions.line_of_statement(statement, report.top) if statement else None
+        statement_line = positions.line_of_statement(statement) if statement else None
         finding = Finding(
             Diagnostic(
                 code=report.code,

@@ -108,7 +108,6 @@ class Report:
     rule: str
     node: cst.CSTNode
     statement: cst.CSTNode | None
-    top: cst.CSTNode | None
     message: str
     requires: Requirement | None = None
     qualname: str = ""
@@ -176,6 +175,7 @@ class FileContext:
         self._statements: list[cst.CSTNode] = []
         self._scope_names: list[str] = []
         self._module_states: dict[str, SessionState] = {}
+        self._elifs: set[int] = set()
         self._prescan(module)
 
     # -- module-level facts -------------------------------------------------------------
@@ -425,6 +425,10 @@ class FileContext:
         kind = type(node)
         if _is_statement(kind):
             self._statements.append(node)
+            if kind is cst.If:
+                assert isinstance(node, cst.If)
+                if isinstance(node.orelse, cst.If):
+                    self._elifs.add(id(node.orelse))
         if kind is cst.FunctionDef:
             assert isinstance(node, cst.FunctionDef)
             params = {p.name.value: self._param_state(p) for p in _all_params(node.params)}
@@ -453,6 +457,10 @@ class FileContext:
             if node.asname is not None:
                 self._bind_local(node.asname.name, self.bound_state(node.item))
 
+    def is_elif(self, node: cst.If) -> bool:
+        """An ``elif`` is the ``orelse`` of the ``if`` before it, and part of its chain."""
+        return id(node) in self._elifs
+
     def on_leave(self, node: cst.CSTNode) -> None:
         kind = type(node)
         if _is_statement(kind):
@@ -479,9 +487,7 @@ class FileContext:
         fallback: bool = False,
     ) -> None:
         """Record a finding at ``node``; with ``requires``, only if the project confirms it."""
-        statement = self._statements[-1] if self._statements else None
-        top = self._statements[0] if self._statements else None
-        self.reports.append(Report(code, rule, node, statement, top, message, requires, qualname, fallback))
+        self.reports.append(Report(code, rule, node, self.statement, message, requires, qualname, fallback))
 
     def report_session(
         self, code: str, rule: str, node: cst.CSTNode, state: SessionState, message: str

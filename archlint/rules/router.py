@@ -421,7 +421,6 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
     def __init__(self, ctx: FileContext, options: BranchOptions) -> None:
         super().__init__(ctx, options)
         self._handlers: list[tuple[cst.FunctionDef, list[tuple[cst.CSTNode, str]]]] = []
-        self._elifs: set[int] = set()
         self._websocket = False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -451,10 +450,8 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
             self._handlers[-1][1].append((node, what))
 
     def visit_If(self, node: cst.If) -> None:
-        # An elif is the ``orelse`` of the If before it: the whole chain is reported once.
-        if isinstance(node.orelse, cst.If):
-            self._elifs.add(id(node.orelse))
-        if id(node) not in self._elifs:
+        # An elif chain is reported once, at its ``if``.
+        if not self.ctx.is_elif(node):
             self._found(node, "`if` statement")
 
     def visit_For(self, node: cst.For) -> None:
