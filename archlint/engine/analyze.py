@@ -1,8 +1,10 @@
 """The per-file phase: a pure function of (file bytes, module info, file settings).
 
-Parse once with libcst, run every file rule for the module's role in one traversal, and keep
-only a small summary for the project phase. Nothing here reads other files or global state,
-which is what makes caching by content hash and a process pool safe.
+Each file is parsed once: with libcst when a file rule applies to its role (every such rule
+then runs in one read-only traversal), with the ten times cheaper stdlib parser when the
+project phase only needs its summary (imports, classes, session aliases). Nothing here reads
+other files or global state, which is what makes caching by content hash and a process pool
+safe.
 """
 
 from __future__ import annotations
