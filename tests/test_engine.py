@@ -431,3 +431,31 @@ def test_compound_statements_are_reported_by_their_header() -> None:
         "if x:",
         "match x :",
     ]
+
+
+def test_a_technically_layered_tree_gets_a_config_to_paste(tmp_path: Path) -> None:
+    from archlint.core import UsageError
+
+    files: dict[str, str | bytes] = {
+        "app/main.py": "",
+        "app/db/session.py": "",
+        "app/core/config.py": "",
+        "app/api/v1/endpoints/orders.py": ROUTER_WITH_FINDINGS,
+        "app/services/orders.py": "",
+        "app/repositories/orders.py": "async def save(db):\n    await db.commit()\n",
+        "app/models/order.py": "",
+    }
+    project = write(tmp_path, files)
+    with pytest.raises(UsageError) as error:
+        check(CheckOptions(paths=(project,)))
+    message = str(error.value)
+    snippet = message[message.index("[tool.archlint]\npreset") :]
+    assert 'roles.repository = ["repositories/"]' in snippet
+    assert 'roles.router = ["api/"]' in snippet
+    assert 'shared = ["core", "db", "main.py"]' in snippet
+    (project / "pyproject.toml").write_text(snippet)
+    assert {(c, p) for c, p, *_ in triples(project)} == {
+        ("RTR003", "app/api/v1/endpoints/orders.py"),
+        ("RTR001", "app/api/v1/endpoints/orders.py"),
+        ("REP001", "app/repositories/orders.py"),
+    }

@@ -1,7 +1,7 @@
 """The model of archlint: data shared by every layer, with no I/O and no terminal code."""
 
 from archlint.core.errors import ArchlintError, ConfigError, UsageError, toml_type_name
-from archlint.core.layout import Layout, ProjectTree
+from archlint.core.layout import LAYER_SYNONYMS, Layout, ProjectTree
 from archlint.core.model import (
     ClassInfo,
     Diagnostic,
@@ -33,6 +33,7 @@ from archlint.core.rule import (
 __all__ = [
     "ALL_PRESETS",
     "DOC_SECTIONS",
+    "LAYER_SYNONYMS",
     "ArchlintError",
     "Case",
     "ClassInfo",

@@ -65,3 +65,36 @@ class ProjectTree:
     modules: tuple[ModuleInfo, ...]
     domains: tuple[str, ...]
     top_level_packages: tuple[str, ...]
+
+
+# Names teams commonly use for a layer, so a suggestion can name the layout's own word.
+LAYER_SYNONYMS: Mapping[str, Role] = {
+    **dict.fromkeys(
+        ("repository", "repositories", "repo", "repos", "crud", "dal", "database", "db", "dao"),
+        Role.REPOSITORY,
+    ),
+    **dict.fromkeys(
+        (
+            "router",
+            "routers",
+            "routes",
+            "route",
+            "endpoint",
+            "endpoints",
+            "views",
+            "view",
+            "api",
+            "controllers",
+            "controller",
+            "handlers",
+        ),
+        Role.ROUTER,
+    ),
+    **dict.fromkeys(("service", "services", "use_cases", "usecases", "logic"), Role.SERVICE),
+    **dict.fromkeys(("schemas", "schema", "interface", "dto", "dtos", "serializers"), Role.SCHEMAS),
+    **dict.fromkeys(("models", "model", "entities", "entity", "tables"), Role.MODELS),
+    **dict.fromkeys(("deps", "dependencies", "dependency"), Role.DEPENDENCIES),
+    **dict.fromkeys(("exceptions", "errors", "exception"), Role.EXCEPTIONS),
+    **dict.fromkeys(("constants", "consts", "enums", "choices"), Role.CONSTANTS),
+    **dict.fromkeys(("settings", "conf", "config"), Role.CONFIG),
+}

@@ -29,7 +29,7 @@ from archlint.engine.cache import Cache, settings_salt
 from archlint.engine.project import confirmed_findings
 from archlint.engine.selection import all_options, check_selectors, enabled_codes, rules_by_code
 from archlint.engine.settings import FileSettings
-from archlint.layouts import PRESETS, build_layout, classify, detect, pick_root
+from archlint.layouts import PRESETS, build_layout, classify, detect, pick_root, technical_layout
 from archlint.rules import DEFAULT_SESSION_NAMES, FileRule, ProjectRule
 
 DEFAULT_EXCLUDES = (
@@ -190,7 +190,14 @@ def resolve_project(options: CheckOptions) -> Project:
     try:
         layout = layouts[0] if preset else detect(files, layouts)
     except UsageError as exc:
-        raise UsageError(f"{exc} in {where}; set `preset` (and `root`) in [tool.archlint]") from None
+        message = f"{exc} in {where}; set `preset` (and `root`) in [tool.archlint]"
+        snippet = technical_layout(files)
+        if snippet is not None:
+            message += (
+                ".\nIt looks layered by technical concern (api/, services/ ...) rather than by "
+                f"domain; describe it in {where / 'pyproject.toml'}:\n\n{snippet}\n"
+            )
+        raise UsageError(message) from None
     root = pick_root(layout, files)
     if root is None:
         raise UsageError(

@@ -2,5 +2,6 @@
 
 from archlint.layouts.classify import classify, pick_root
 from archlint.layouts.presets import PRESETS, build_layout, detect
+from archlint.layouts.suggest import technical_layout
 
-__all__ = ["PRESETS", "build_layout", "classify", "detect", "pick_root"]
+__all__ = ["PRESETS", "build_layout", "classify", "detect", "pick_root", "technical_layout"]

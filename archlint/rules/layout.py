@@ -7,6 +7,7 @@ import posixpath
 from collections.abc import Iterator
 
 from archlint.core import (
+    LAYER_SYNONYMS,
     Diagnostic,
     Layout,
     NoOptions,
@@ -16,38 +17,6 @@ from archlint.core import (
     valid_tree,
 )
 from archlint.rules.base import ProjectRule
-
-# Names teams commonly use for a layer, so a suggestion can name the layout's own word.
-_SYNONYMS: dict[str, Role] = {
-    **dict.fromkeys(
-        ("repository", "repositories", "repo", "repos", "crud", "dal", "database", "db", "dao"),
-        Role.REPOSITORY,
-    ),
-    **dict.fromkeys(
-        (
-            "router",
-            "routers",
-            "routes",
-            "route",
-            "endpoint",
-            "endpoints",
-            "views",
-            "view",
-            "api",
-            "controllers",
-            "controller",
-            "handlers",
-        ),
-        Role.ROUTER,
-    ),
-    **dict.fromkeys(("service", "services", "use_cases", "usecases", "logic"), Role.SERVICE),
-    **dict.fromkeys(("schemas", "schema", "interface", "dto", "dtos", "serializers"), Role.SCHEMAS),
-    **dict.fromkeys(("models", "model", "entities", "entity", "tables"), Role.MODELS),
-    **dict.fromkeys(("deps", "dependencies", "dependency"), Role.DEPENDENCIES),
-    **dict.fromkeys(("exceptions", "errors", "exception"), Role.EXCEPTIONS),
-    **dict.fromkeys(("constants", "consts", "enums", "choices"), Role.CONSTANTS),
-    **dict.fromkeys(("settings", "conf", "config"), Role.CONFIG),
-}
 
 
 def _path(tree: ProjectTree, *parts: str) -> str:
@@ -73,7 +42,7 @@ def suggest(layout: Layout, name: str) -> str | None:
     """The allowed name closest to ``name``: by layer synonym first, then by spelling."""
     allowed = sorted(layout.allowed_children - {"__init__.py"})
     stem = name.removesuffix("/").removesuffix(".py")
-    role = _SYNONYMS.get(stem)
+    role = LAYER_SYNONYMS.get(stem)
     if role is not None and layout.roles.get(role):
         return layout.roles[role][0]
     if role is Role.REPOSITORY and layout.roles.get(Role.SERVICE):
