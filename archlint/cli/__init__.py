@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -69,8 +70,6 @@ def _render(result: RunResult, fmt: str, output: Path | None, color: bool | None
     if output is None:
         formatter.render(result, sys.stdout, color=_use_color(color, sys.stdout))
         return
-    import io
-
     buffer = io.StringIO()
     formatter.render(result, buffer, color=bool(color))
     _write_atomically(output, buffer.getvalue())
