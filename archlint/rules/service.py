@@ -182,13 +182,14 @@ class HTTPExceptionInService(FileRule[NoOptions]):
         if qualname is None:
             return
         shown = self.ctx.source_of(target)
-        message = (
-            f"`{shown}` {verb} in service '{self.ctx.symbol}': raise a domain exception and "
-            "map it to an HTTP response in the router or an exception handler"
+        advice = (
+            "raise a domain exception and map it to an HTTP response in the router or an exception handler"
         )
         if qualname in HTTP_EXCEPTIONS:
-            self.report(node, message)
+            self.report(node, f"`{shown}` {verb} in service '{self.ctx.symbol}': {advice}")
         elif not qualname.startswith(("fastapi.", "starlette.", "builtins.")):
+            # Reported only if the project phase finds HTTPException among its bases.
+            message = f"`{shown}` (an HTTPException subclass) {verb} in service '{self.ctx.symbol}': {advice}"
             self.ctx.report(
                 self.code,
                 self.name,
