@@ -459,3 +459,35 @@ def test_a_technically_layered_tree_gets_a_config_to_paste(tmp_path: Path) -> No
         ("RTR001", "app/api/v1/endpoints/orders.py"),
         ("REP001", "app/repositories/orders.py"),
     }
+
+
+def test_cache_entries_round_trip_and_foreign_pickles_are_refused(tmp_path: Path) -> None:
+    import os
+    import pickle
+
+    from archlint.core import FileResult, ModuleInfo
+    from archlint.engine.cache import Cache
+
+    project = base_project(tmp_path)
+    first = check(CheckOptions(paths=(project,)))
+    entries = sorted((project / ".archlint_cache").glob("*/*.pickle"))
+    assert entries
+    second = check(CheckOptions(paths=(project,)))
+    assert first.diagnostics == second.diagnostics
+
+    class Planted:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {tmp_path / 'pwned'}",))
+
+    for entry in entries:
+        entry.write_bytes(pickle.dumps(Planted()))
+    third = check(CheckOptions(paths=(project,)))
+    assert not (tmp_path / "pwned").exists()
+    assert third.diagnostics == first.diagnostics  # a refused entry is just a miss
+    stub = FileResult(info=ModuleInfo("m.py", "m"))
+    cache = Cache(project, "salt")
+    for i in range(40):
+        cache.put(f"{i:040x}", stub)
+    assert cache.get(f"{0:040x}") == stub
+    cache.prune(keep=5)
+    assert len(list((project / ".archlint_cache").glob("*/*.pickle"))) == 5

@@ -13,10 +13,38 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from archlint.core import FileResult
+from archlint.core import FileResult, model
 
 CACHE_DIR = ".archlint_cache"
 _FORMAT = 1
+
+
+class _ResultUnpickler(pickle.Unpickler):
+    """Loads archlint's own result types and nothing else: a planted cache file in a project
+    must not be able to run code, since archlint never runs the code it lints."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if module == model.__name__ and name in _RESULT_TYPES:
+            found: type = getattr(model, name)
+            return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of an archlint result")
+
+
+_RESULT_TYPES = frozenset(
+    {
+        "FileResult",
+        "ModuleInfo",
+        "Role",
+        "Finding",
+        "Diagnostic",
+        "Severity",
+        "Pending",
+        "Requirement",
+        "FileSummary",
+        "ClassInfo",
+        "Suppression",
+    }
+)
 
 
 class Cache:
@@ -35,12 +63,25 @@ class Cache:
         return self.directory / key[:2] / f"{key}.pickle"
 
     def get(self, key: str) -> FileResult | None:
+        path = self._path(key)
         try:
-            data = self._path(key).read_bytes()
-            result = pickle.loads(data)
-        except Exception:  # missing, truncated or from another version: a miss
+            with path.open("rb") as f:
+                result = _ResultUnpickler(f).load()
+            os.utime(path)  # last use, for pruning
+        except Exception:  # missing, truncated, foreign or from another version: a miss
             return None
         return result if isinstance(result, FileResult) else None
+
+    def prune(self, keep: int) -> None:
+        """Delete the least recently used entries beyond ``keep`` (edits leave old ones behind)."""
+        try:
+            entries = [(p.stat().st_mtime, p) for p in self.directory.glob("*/*.pickle")]
+        except OSError:
+            return
+        if len(entries) <= keep * 2:
+            return
+        for _, path in sorted(entries, key=lambda e: e[0])[: len(entries) - keep]:
+            path.unlink(missing_ok=True)
 
     def put(self, key: str, result: FileResult) -> None:
         path = self._path(key)

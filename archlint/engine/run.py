@@ -290,6 +290,8 @@ def analyze_all(project: Project, *, jobs: int | None = None, use_cache: bool = 
         results[index] = result
         if use_cache:
             cache.put(key, result)
+    if use_cache and misses:
+        cache.prune(keep=2 * len(project.tree.modules) + 200)
     return [r for r in results if r is not None]
 
 
