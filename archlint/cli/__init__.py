@@ -17,7 +17,7 @@ from rich.table import Table
 from archlint import __version__
 from archlint.core import ArchlintError, RunResult
 from archlint.engine import CheckOptions, check, rules_by_code
-from archlint.formatters import available, load
+from archlint.formatters import Formatter, load
 
 app = typer.Typer(
     name="archlint",
@@ -65,8 +65,7 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _render(result: RunResult, fmt: str, output: Path | None, color: bool | None) -> None:
-    formatter = load(fmt)
+def _render(result: RunResult, formatter: Formatter, output: Path | None, color: bool | None) -> None:
     if output is None:
         formatter.render(result, sys.stdout, color=_use_color(color, sys.stdout))
         return
@@ -115,8 +114,10 @@ def check_command(
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")] = None,
 ) -> None:
     """Lint a FastAPI backend (the default command)."""
-    if output_format not in available():
-        _fail(f"unknown format {output_format!r} (available: {', '.join(available())})")
+    try:
+        formatter = load(output_format)
+    except ArchlintError as exc:
+        _fail(str(exc))
     options = CheckOptions(
         paths=tuple(paths) if paths else (Path("."),),
         config_file=config,
@@ -129,7 +130,7 @@ def check_command(
     )
     try:
         result = check(options)
-        _render(result, output_format, output, color)
+        _render(result, formatter, output, color)
     except ArchlintError as exc:
         _fail(str(exc))
     if result.diagnostics and not exit_zero:

@@ -52,6 +52,10 @@ DEFAULT_EXCLUDES = (
 )
 
 
+# The defaults are plain folder names: a set lookup, not a glob match per path component.
+_PLAIN_NAMES = frozenset(DEFAULT_EXCLUDES)
+
+
 @dataclass(frozen=True, slots=True)
 class CheckOptions:
     """What the caller (the CLI, a test, an editor) asks of a run."""
@@ -112,7 +116,11 @@ def load_project_config(options: CheckOptions) -> Config:
 
 def _excluded(relpath: str, patterns: Sequence[str]) -> bool:
     parts = relpath.split("/")
+    if not _PLAIN_NAMES.isdisjoint(parts):
+        return True
     for pattern in patterns:
+        if pattern in _PLAIN_NAMES:
+            continue
         pattern = pattern.rstrip("/")
         if "/" not in pattern:
             if any(fnmatch.fnmatchcase(p, pattern) for p in parts):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
 from typing import Protocol, TextIO
 
 from archlint.core import RunResult, UsageError
@@ -23,16 +22,22 @@ class Formatter(Protocol):
 
 
 def available() -> dict[str, str]:
-    """Formatter names -> "module:attr", entry points first (built-ins included there)."""
-    found = dict(BUILTIN)
-    for ep in entry_points(group=GROUP):
-        found[ep.name] = ep.value
+    """Formatter names -> "module:attr": every ``archlint.formatters`` entry point (the
+    built-ins are registered there too; a plugin cannot take a built-in's name)."""
+    from importlib.metadata import entry_points
+
+    found = {ep.name: ep.value for ep in entry_points(group=GROUP)}
+    found.update(BUILTIN)
     return dict(sorted(found.items()))
 
 
 def load(name: str) -> Formatter:
-    """Instantiate the formatter registered under ``name``."""
-    target = available().get(name)
+    """Instantiate the formatter registered under ``name``.
+
+    A built-in is loaded without scanning installed packages' metadata, a noticeable share
+    of an instant, fully cached run.
+    """
+    target = BUILTIN.get(name) or available().get(name)
     if target is None:
         raise UsageError(f"unknown format {name!r} (available: {', '.join(available())})")
     module_name, _, attr = target.partition(":")
