@@ -26,7 +26,6 @@ class Layout:
     exempt_markers: tuple[str, ...] = ()
     shared_roles: Mapping[str, Role] = field(default_factory=dict)
     extra_files: tuple[str, ...] = ()
-    has_data_layer: bool = True
 
     def role_of_child(self, child: str) -> Role | None:
         """The role of a domain's direct child (``service.py`` or ``routes/``), if declared."""

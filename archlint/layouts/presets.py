@@ -67,7 +67,6 @@ PRESETS: Mapping[str, Layout] = {
         },
         required=("router.py",),
         exempt_markers=("client.py",),
-        has_data_layer=False,
     ),
     "modular-monolith": Layout(
         name="modular-monolith",

@@ -69,6 +69,3 @@ class ProjectRule(Rule[OptionsT]):
 
     def check(self, tree: ProjectTree, options: OptionsT) -> Iterator[Diagnostic]:
         raise NotImplementedError
-
-
-RuleClass = type[FileRule[object]] | type[ProjectRule[object]]

@@ -414,10 +414,6 @@ class FileContext:
                     return func.attr.value
         return None
 
-    @property
-    def in_route_handler(self) -> bool:
-        return any(self.is_route_handler(f) for f in self.function_stack)
-
     # -- traversal hooks (called by the engine around every rule) --------------------------
 
     def on_visit(self, node: cst.CSTNode) -> None:
