@@ -116,9 +116,11 @@ class Report:
 
 @dataclass(slots=True)
 class _Frame:
-    """A function scope: its parameters' session states and its local imports."""
+    """A function scope: the session state of its parameters and of the locals whose binding
+    says something (``s = Session(engine)``, ``async with aiohttp.ClientSession() as s``),
+    and its local imports. A name here shadows the module's imports."""
 
-    params: dict[str, SessionState] = field(default_factory=dict)
+    names: dict[str, SessionState] = field(default_factory=dict)
     bindings: dict[str, str] = field(default_factory=dict)
 
 
@@ -249,7 +251,7 @@ class FileContext:
     def lookup(self, name: str) -> str | None:
         """The qualified name a bare name refers to here, or None (builtin, local or unknown)."""
         for frame in reversed(self._frames):
-            if name in frame.params:
+            if name in frame.names:
                 return None
             if name in frame.bindings:
                 return frame.bindings[name]
@@ -332,14 +334,14 @@ class FileContext:
 
     def _bind_local(self, target: cst.BaseExpression, state: SessionState | None) -> None:
         if state is not None and isinstance(target, cst.Name) and self._frames:
-            self._frames[-1].params[target.value] = state
+            self._frames[-1].names[target.value] = state
 
     def receiver_state(self, expr: cst.BaseExpression) -> SessionState:
         """Is ``expr`` (the ``x`` of ``x.commit()``) a session-like receiver?"""
         if isinstance(expr, cst.Name):
             for frame in reversed(self._frames):
-                if expr.value in frame.params:
-                    return frame.params[expr.value]
+                if expr.value in frame.names:
+                    return frame.names[expr.value]
             if expr.value in self._module_states:
                 return self._module_states[expr.value]
             return expr.value in self.session_names
@@ -362,7 +364,7 @@ class FileContext:
                 attrs[stmt.target.value] = self.annotation_state(stmt.annotation.annotation)
             elif isinstance(stmt, cst.FunctionDef):
                 params = {p.name.value: self._param_state(p) for p in _all_params(stmt.params)}
-                self._frames.append(_Frame(params=params))
+                self._frames.append(_Frame(names=params))
                 try:
                     self._assignments_to_self(stmt.body, params, attrs)
                 finally:
@@ -428,7 +430,7 @@ class FileContext:
         if kind is cst.FunctionDef:
             assert isinstance(node, cst.FunctionDef)
             params = {p.name.value: self._param_state(p) for p in _all_params(node.params)}
-            self._frames.append(_Frame(params=params))
+            self._frames.append(_Frame(names=params))
             self.function_stack.append(node)
             self._scope_names.append(node.name.value)
         elif kind is cst.ClassDef:
