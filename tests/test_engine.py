@@ -491,3 +491,20 @@ def test_cache_entries_round_trip_and_foreign_pickles_are_refused(tmp_path: Path
     assert cache.get(f"{0:040x}") == stub
     cache.prune(keep=5)
     assert len(list((project / ".archlint_cache").glob("*/*.pickle"))) == 5
+
+
+def test_run_from_inside_a_domain_without_config_finds_the_project_above(tmp_path: Path) -> None:
+    project = write(
+        tmp_path,
+        {
+            "backend/src/v1/orders/router.py": ROUTER_WITH_FINDINGS,
+            "backend/src/v1/orders/service.py": "",
+            "backend/src/v1/users/router.py": ROUTER_WITH_FINDINGS,
+            "backend/src/v1/users/service.py": "",
+        },
+    )
+    (project / ".git").mkdir()
+    result = check(CheckOptions(paths=(project / "backend/src/v1/orders",), use_cache=False))
+    assert {d.path for d in result.diagnostics} == {"backend/src/v1/orders/router.py"}
+    assert result.preset == "layered-v1"
+    assert result.preset_source == "detected"

@@ -7,7 +7,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +181,12 @@ def _validate_selection(config: Config, options: CheckOptions) -> dict[str, obje
 
 
 def resolve_project(options: CheckOptions) -> Project:
-    """Config, layout and classification for a run; raises ArchlintError with a clear message."""
+    """Config, layout and classification for a run; raises ArchlintError with a clear message.
+
+    Without a config, the folder given is the project; if no layout fits it, the nearest
+    folder above holding a pyproject.toml or .git is tried before giving up (``archlint .``
+    run from inside a domain, say).
+    """
     config = load_project_config(options)
     preset = options.preset or config.preset
     if preset is not None and preset not in PRESETS:
@@ -190,6 +195,32 @@ def resolve_project(options: CheckOptions) -> Project:
             raise _cli_error("preset", f"unknown preset {preset!r} (expected one of: {known})")
         raise config.key_error("preset", f"unknown preset {preset!r} (expected one of: {known})")
     rule_options = _validate_selection(config, options)
+    try:
+        tree = _classified_tree(config, preset)
+    except UsageError:
+        above = _marked_ancestor(config.project_root) if config.path is None else None
+        if above is None:
+            raise
+        config = replace(config, project_root=above)
+        tree = _classified_tree(config, preset)
+    enabled = enabled_codes(
+        tree.layout.name,
+        select=options.select if options.select is not None else config.select,
+        extend_select=(*config.extend_select, *options.extend_select),
+        ignore=(*config.ignore, *options.ignore),
+    )
+    source = "command line" if options.preset else "config" if config.preset else "detected"
+    return Project(config=config, tree=tree, enabled=enabled, options=rule_options, preset_source=source)
+
+
+def _marked_ancestor(folder: Path) -> Path | None:
+    for candidate in folder.resolve().parents:
+        if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def _classified_tree(config: Config, preset: str | None) -> ProjectTree:
     files = discover(config.project_root, config.exclude)
     layouts = _layout_candidates(config, preset)
     where = config.project_root
@@ -218,14 +249,7 @@ def resolve_project(options: CheckOptions) -> Project:
             f"layout {layout.name} matched no domain: looked for {' or '.join(layout.domains)} "
             f"under {where / root}; set `preset`, `root` or [tool.archlint.layout] domains"
         )
-    enabled = enabled_codes(
-        layout.name,
-        select=options.select if options.select is not None else config.select,
-        extend_select=(*config.extend_select, *options.extend_select),
-        ignore=(*config.ignore, *options.ignore),
-    )
-    source = "command line" if options.preset else "config" if config.preset else "detected"
-    return Project(config=config, tree=tree, enabled=enabled, options=rule_options, preset_source=source)
+    return tree
 
 
 def session_names(config: Config) -> tuple[str, ...]:
