@@ -10,6 +10,7 @@ from archlint.rules.base import FileRule
 from archlint.rules.sql import (
     QUERY_METHODS,
     TRANSACTION_METHODS,
+    http_shaped,
     method_call,
     statement_constructor,
 )
@@ -33,7 +34,9 @@ class QueryInRouter(FileRule[NoOptions]):
     `scalars`, `scalar`, `exec`, `query`, `get`, `add`, `add_all`, `delete`, `merge`, `refresh`,
     `fetch_all`, `fetch_one` ...) called on a session-like receiver. Names are resolved through
     imports and aliases, so `sa.select(...)` after `import sqlalchemy as sa` counts and a
-    `select` imported from your own helpers does not.
+    `select` imported from your own helpers does not. A `get` or `delete` shaped like an HTTP
+    call (`session.get(url)`: one argument, or a string/URL first argument) is left alone,
+    since SQLAlchemy's `get` always takes an entity and a key.
 
     ## Why is this bad?
     A router's job is HTTP: parse the request, call a service, shape the response. Queries in
@@ -119,6 +122,13 @@ class QueryInRouter(FileRule[NoOptions]):
             role=ROUTER,
         ),
         valid(
+            "async def fetch_rates(session, base_url: str):\n"
+            "    page = await session.get(f'{base_url}/rates')\n"
+            "    await session.delete(base_url + '/cache')\n"
+            "    return await session.get(RATES_URL, timeout=3)\n",
+            role=ROUTER,
+        ),
+        valid(
             "import aiohttp\n"
             "import requests\n"
             "session = requests.Session()\n"
@@ -149,7 +159,7 @@ class QueryInRouter(FileRule[NoOptions]):
 
     def visit_Call(self, node: cst.Call) -> None:
         target = method_call(node)
-        if target is not None and target[1] in QUERY_METHODS:
+        if target is not None and target[1] in QUERY_METHODS and not http_shaped(target[1], node):
             receiver, method = target
             state = self.ctx.receiver_state(receiver)
             if state is not False:

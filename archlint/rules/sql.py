@@ -74,3 +74,31 @@ def method_call(call: cst.Call) -> tuple[cst.BaseExpression, str] | None:
     if isinstance(call.func, cst.Attribute):
         return call.func.value, call.func.attr.value
     return None
+
+
+def http_shaped(method: str, call: cst.Call) -> bool:
+    """``session.get(url)`` of an HTTP client rather than ``session.get(Model, pk)``.
+
+    Without type information a ``session`` may be a requests/aiohttp session passed in as a
+    parameter. SQLAlchemy's ``get`` always takes an entity and a key, so a ``get`` with fewer
+    than two positional arguments, or a ``get``/``delete`` whose first argument is a string or
+    is built from something named like a URL, is an HTTP call.
+    """
+    if method not in ("get", "delete"):
+        return False
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if method == "get" and len(positional) < 2:
+        return True
+    return bool(positional) and _url_like(positional[0].value)
+
+
+def _url_like(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.SimpleString | cst.FormattedString | cst.ConcatenatedString):
+        return True
+    if isinstance(expr, cst.BinaryOperation):
+        return _url_like(expr.left) or _url_like(expr.right)
+    if isinstance(expr, cst.Call):
+        return _url_like(expr.func)
+    if isinstance(expr, cst.Attribute):
+        return "url" in expr.attr.value.lower()
+    return isinstance(expr, cst.Name) and "url" in expr.value.lower()
