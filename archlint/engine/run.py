@@ -93,10 +93,7 @@ def _project_root(path: Path) -> Path:
     """Without a config: the given folder, or the nearest folder above a file with a marker."""
     if path.is_dir():
         return path
-    for candidate in path.parents:
-        if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
-            return candidate
-    return path.parent
+    return _marked_ancestor(path) or path.parent
 
 
 def load_project_config(options: CheckOptions) -> Config:
@@ -213,8 +210,9 @@ def resolve_project(options: CheckOptions) -> Project:
     return Project(config=config, tree=tree, enabled=enabled, options=rule_options, preset_source=source)
 
 
-def _marked_ancestor(folder: Path) -> Path | None:
-    for candidate in folder.resolve().parents:
+def _marked_ancestor(path: Path) -> Path | None:
+    """The nearest folder above ``path`` holding a pyproject.toml or a .git."""
+    for candidate in path.resolve().parents:
         if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
             return candidate
     return None
