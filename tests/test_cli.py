@@ -137,8 +137,8 @@ def test_dir_matching_no_layout_exits_2(tmp_path: Path) -> None:
     assert_clean_exit(result, 2)
     err = stderr_of(result)
     assert "looked for" in err, err
-    # says what it looked for: the domain pattern of at least the layered-v1 preset
-    assert "v1/*" in err, err
+    # says what it looked for: the layer names of the role vocabulary
+    assert "router.py" in err and "repository.py" in err, err
     assert "passed" not in result.stdout.lower()
 
 

@@ -213,15 +213,16 @@ def test_json_output_is_stable(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("preset", ["layered-v1", "best-practices", "modular-monolith", "domain-routers"])
 def test_detection_picks_each_fixture_preset(preset: str) -> None:
-    from archlint.config import Config
-    from archlint.engine.run import _layout_candidates, discover
-    from archlint.layouts import detect
+    from archlint.core import LayoutMode
+    from archlint.engine.discovery import discover, read_sources
+    from archlint.layouts import detect, find_import_roots
 
     clean = Path(__file__).resolve().parent.parent / "fixtures" / preset / "clean"
-    if not clean.exists():
-        pytest.skip("fixture not written")
     files = discover(clean, ())
-    assert detect(files, _layout_candidates(Config(), None)).name == preset
+    sources, _ = read_sources(clean, files)
+    tree = detect(files, find_import_roots(files, sources), str(clean))
+    assert (tree.layout.name, tree.mode) == (preset, LayoutMode.DETECTED)
+    assert tree.scores[preset] == max(tree.scores.values())
 
 
 def test_unchanged_rerun_comes_from_the_cache_without_loading_the_parser(tmp_path: Path) -> None:
@@ -433,9 +434,7 @@ def test_compound_statements_are_reported_by_their_header() -> None:
     ]
 
 
-def test_a_technically_layered_tree_gets_a_config_to_paste(tmp_path: Path) -> None:
-    from archlint.core import UsageError
-
+def test_a_technically_layered_tree_is_read_by_layer_without_config(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
         "app/main.py": "",
         "app/db/session.py": "",
@@ -446,15 +445,9 @@ def test_a_technically_layered_tree_gets_a_config_to_paste(tmp_path: Path) -> No
         "app/models/order.py": "",
     }
     project = write(tmp_path, files)
-    with pytest.raises(UsageError) as error:
-        check(CheckOptions(paths=(project,)))
-    message = str(error.value)
-    snippet = message[message.index("[tool.archlint]\npreset") :]
-    assert 'roles.repository = ["repositories/"]' in snippet
-    assert 'roles.router = ["api/"]' in snippet
-    assert 'shared = ["core", "db", "main.py"]' in snippet
-    (project / "pyproject.toml").write_text(snippet)
-    assert {(c, p) for c, p, *_ in triples(project)} == {
+    result = check(CheckOptions(paths=(project,)))
+    assert (result.preset, result.preset_source) == ("by-layer", "detected")
+    assert {(d.code, d.path) for d in result.diagnostics} == {
         ("RTR003", "app/api/v1/endpoints/orders.py"),
         ("RTR001", "app/api/v1/endpoints/orders.py"),
         ("REP001", "app/repositories/orders.py"),

@@ -15,7 +15,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from archlint import __version__
-from archlint.core import ArchlintError, RunResult
+from archlint.core import ALL_PRESETS, ArchlintError, RunResult
 from archlint.engine import CheckOptions, check, rules_by_code
 from archlint.formatters import Formatter, load
 
@@ -163,7 +163,7 @@ def rules_command(
     table = Table("code", "name", "roles", "on by default in", "summary", box=None)
     for rule in registry.values():
         roles = ", ".join(sorted(r.value for r in rule.roles)) or "project"
-        presets = "all" if len(rule.presets) == 4 else ", ".join(sorted(rule.presets))
+        presets = "all" if rule.presets >= ALL_PRESETS else ", ".join(sorted(rule.presets))
         table.add_row(rule.code, rule.name, roles, presets, rule.summary)
     console = Console(highlight=False)
     if not console.is_terminal:

@@ -1,7 +1,7 @@
 """The model of archlint: data shared by every layer, with no I/O and no terminal code."""
 
 from archlint.core.errors import ArchlintError, ConfigError, UsageError, toml_type_name
-from archlint.core.layout import LAYER_SYNONYMS, Layout, ProjectTree
+from archlint.core.layout import Layout, LayoutMode, ProjectTree, inside
 from archlint.core.model import (
     ClassInfo,
     Diagnostic,
@@ -29,11 +29,20 @@ from archlint.core.rule import (
     valid,
     valid_tree,
 )
+from archlint.core.vocabulary import (
+    DEFINING_ROLES,
+    LAYER_ROLES,
+    VOCABULARY,
+    is_test_path,
+    vocabulary_match,
+)
 
 __all__ = [
     "ALL_PRESETS",
+    "DEFINING_ROLES",
     "DOC_SECTIONS",
-    "LAYER_SYNONYMS",
+    "LAYER_ROLES",
+    "VOCABULARY",
     "ArchlintError",
     "Case",
     "ClassInfo",
@@ -43,6 +52,7 @@ __all__ = [
     "FileSummary",
     "Finding",
     "Layout",
+    "LayoutMode",
     "ModuleInfo",
     "NoOptions",
     "Pending",
@@ -56,9 +66,12 @@ __all__ = [
     "TreeCase",
     "UsageError",
     "import_base",
+    "inside",
     "invalid",
     "invalid_tree",
+    "is_test_path",
     "toml_type_name",
     "valid",
     "valid_tree",
+    "vocabulary_match",
 ]

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import enum
+import fnmatch
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from archlint.core.model import ModuleInfo, Role
+from archlint.core.vocabulary import is_test_path, stem_of, vocabulary_match
+
+
+class LayoutMode(str, enum.Enum):
+    """How the layout was arrived at, which decides what the layout rules may say."""
+
+    DECLARED = "declared"  # a preset named in config or on the command line: canonical names
+    DETECTED = "detected"  # a preset recognised in the tree: the house spelling, outliers only
+    BY_NAME = "by-name"  # no preset fits: layer rules on files recognised by name, no LAY rules
+
+
+@lru_cache(maxsize=4096)
+def _name_matches(name: str, component: str) -> bool:
+    """Whether a layout name (``router.py``, ``routes/``, ``*_repository.py``, ``crud``) names
+    ``component`` (a module ``x.py`` or a package ``x/``)."""
+    if name.endswith("/") or name.endswith(".py"):
+        if name.endswith("/") != component.endswith("/"):
+            return False
+        return fnmatch.fnmatchcase(component.removesuffix("/"), name.removesuffix("/"))
+    return fnmatch.fnmatchcase(stem_of(component), name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,8 +36,9 @@ class Layout:
     """A backend layout, relative to its source root.
 
     Names in ``roles``, ``required`` and ``shared`` are file names (``router.py``) or package
-    names with a trailing slash (``routes/``). ``domains`` are glob patterns of domain folders
-    (``v1/*``); a bare ``*`` only counts a folder as a domain when it holds a layer-named module.
+    names with a trailing slash (``routes/``), globs allowed (``*_repository.py``). ``domains``
+    are glob patterns of domain folders (``v1/*``, ``v1/*/*``, ``**``); a pattern starting
+    with a wildcard only counts a folder that holds a layer-named module.
     """
 
     name: str
@@ -24,24 +48,43 @@ class Layout:
     roles: Mapping[Role, tuple[str, ...]]
     required: tuple[str, ...] = ()
     exempt_markers: tuple[str, ...] = ()
-    shared_roles: Mapping[str, Role] = field(default_factory=dict)
     extra_files: tuple[str, ...] = ()
 
     def role_of_child(self, child: str) -> Role | None:
-        """The role of a domain's direct child (``service.py`` or ``routes/``), if declared."""
+        """The role this layout declares for a single name (``service.py`` or ``routes/``)."""
         for role, names in self.roles.items():
-            if child in names:
-                return role
+            for name in names:
+                if "/" not in name.removesuffix("/") and _name_matches(name, child):
+                    return role
         return None
 
-    def role_of_path(self, parts: Sequence[str]) -> Role | None:
-        """The role of a file at ``parts`` inside a domain: the most specific declared name
-        wins, so ``api/deps.py`` can be dependencies while the rest of ``api/`` is router."""
-        for i in range(len(parts), 0, -1):
-            name = "/".join(parts[:i]) + ("/" if i < len(parts) else "")
-            role = self.role_of_child(name)
-            if role is not None:
-                return role
+    def match(self, parts: Sequence[str]) -> tuple[Role, str] | None:
+        """The role of a file at ``parts`` (inside its domain, or inside its import root) and
+        the name that gave it: the nearest role name on the path wins, the layout's own names
+        before the common vocabulary, so ``orders/crud/items.py`` is data layer and
+        ``api/deps.py`` dependencies while the rest of ``api/`` is router."""
+        if is_test_path(parts):
+            return Role.TESTS, "tests"
+        last = len(parts) - 1
+        for i in range(last, -1, -1):
+            component = parts[i] + ("/" if i < last else "")
+            if component == "__init__.py":
+                continue
+            for role, names in self.roles.items():
+                for name in names:
+                    segments = name.removesuffix("/").split("/")
+                    start = i - len(segments) + 1
+                    if start < 0:
+                        continue
+                    if len(segments) > 1 and parts[start:i] != segments[:-1]:
+                        continue
+                    tail = segments[-1] + ("/" if name.endswith("/") else "")
+                    if _name_matches(tail, component):
+                        return role, name
+            found = vocabulary_match(component)
+            if found is not None:
+                role, pattern = found
+                return role, pattern + ("/" if component.endswith("/") else ".py")
         return None
 
     @property
@@ -54,46 +97,46 @@ class Layout:
                 names.add(head + sep)
         return frozenset(names)
 
+    def allows(self, child: str) -> bool:
+        return any(_name_matches(name, child) for name in self.allowed_children)
+
 
 @dataclass(frozen=True, slots=True)
 class ProjectTree:
-    """The classified project: what layout rules and cross-file resolution look at."""
+    """The classified project: what layout rules and cross-file resolution look at.
+
+    ``domains`` and every path are relative to the project root; ``import_roots`` are the
+    folders the project's absolute imports start from (``backend`` for ``from app.x`` with
+    ``backend/app/``); ``scores`` how well each preset fit, when the layout was detected.
+    """
 
     layout: Layout
     source_root: str
     modules: tuple[ModuleInfo, ...]
     domains: tuple[str, ...]
     top_level_packages: tuple[str, ...]
+    mode: LayoutMode = LayoutMode.DECLARED
+    import_roots: tuple[str, ...] = ()
+    scores: Mapping[str, int] = field(default_factory=dict)
+
+    def domain_children(self) -> dict[str, set[str]]:
+        """Each domain's direct children: ``service.py`` for a module, ``routes/`` for a package."""
+        children: dict[str, set[str]] = {d: set() for d in self.domains}
+        for module in self.modules:
+            if module.domain is None:
+                continue
+            rest = inside(module.path, module.domain)
+            if rest is None:
+                continue
+            parts = rest.split("/")
+            children[module.domain].add(parts[0] + ("/" if len(parts) > 1 else ""))
+        return children
 
 
-# Names teams commonly use for a layer, so a suggestion can name the layout's own word.
-LAYER_SYNONYMS: Mapping[str, Role] = {
-    **dict.fromkeys(
-        ("repository", "repositories", "repo", "repos", "crud", "dal", "database", "db", "dao"),
-        Role.REPOSITORY,
-    ),
-    **dict.fromkeys(
-        (
-            "router",
-            "routers",
-            "routes",
-            "route",
-            "endpoint",
-            "endpoints",
-            "views",
-            "view",
-            "api",
-            "controllers",
-            "controller",
-            "handlers",
-        ),
-        Role.ROUTER,
-    ),
-    **dict.fromkeys(("service", "services", "use_cases", "usecases", "logic"), Role.SERVICE),
-    **dict.fromkeys(("schemas", "schema", "interface", "dto", "dtos", "serializers"), Role.SCHEMAS),
-    **dict.fromkeys(("models", "model", "entities", "entity", "tables"), Role.MODELS),
-    **dict.fromkeys(("deps", "dependencies", "dependency"), Role.DEPENDENCIES),
-    **dict.fromkeys(("exceptions", "errors", "exception"), Role.EXCEPTIONS),
-    **dict.fromkeys(("constants", "consts", "enums", "choices"), Role.CONSTANTS),
-    **dict.fromkeys(("settings", "conf", "config"), Role.CONFIG),
-}
+def inside(path: str, folder: str) -> str | None:
+    """``path`` relative to ``folder`` (both relative to the project root), if it is inside."""
+    if folder in ("", "."):
+        return path
+    if path.startswith(folder + "/"):
+        return path[len(folder) + 1 :]
+    return None

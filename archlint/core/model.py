@@ -69,10 +69,11 @@ class Finding:
 class ModuleInfo:
     """How one discovered file maps onto the layout.
 
-    ``module`` is the dotted import name relative to the source root (``v1.todos.service``),
-    ``names`` every dotted name the module may be imported under (``src.v1.todos.service`` ...).
-    ``domain`` is the domain path relative to the source root (``v1/todos``) or None for shared
-    code; ``role`` the layer it plays, or None for files outside the source root.
+    ``module`` is the dotted name the project imports it by (``src.v1.todos.service`` when
+    the project writes ``from src.v1.todos import service``), ``names`` every dotted name it
+    may be imported under. ``domain`` is the domain folder relative to the project root
+    (``backend/src/v1/todos``) or None outside any domain; ``role`` the layer it plays, and
+    ``matched`` the name on its path that gave the role (``routes/``, ``*_repository.py``).
     """
 
     path: str
@@ -81,6 +82,7 @@ class ModuleInfo:
     domain: str | None = None
     role: Role | None = None
     is_package: bool = False
+    matched: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +151,8 @@ class RunResult:
     """A finished run: sorted diagnostics plus what a formatter needs to present them.
 
     ``preset_source`` says where the layout came from: ``config``, ``command line`` or
-    ``detected``.
+    ``detected``; ``layout_note`` says what the run could not do with the layout it read
+    (no preset matched, so no layout rules ran).
     """
 
     diagnostics: tuple[Diagnostic, ...]
@@ -159,6 +162,7 @@ class RunResult:
     rules: Mapping[str, RuleMeta] = field(default_factory=dict)
     suppressed: int = 0
     preset_source: str = "config"
+    layout_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from archlint.core.model import Role
 
-ALL_PRESETS = frozenset({"layered-v1", "best-practices", "modular-monolith", "domain-routers"})
+ALL_PRESETS = frozenset({"layered-v1", "best-practices", "modular-monolith", "domain-routers", "by-layer"})
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Options", "Fix")
 

@@ -1,101 +1,166 @@
-"""The project phase: settle cross-file names from the per-file summaries, run project rules."""
+"""The project stage: config, project root, import roots and the classified tree.
+
+The project root comes from markers (the config file, else the nearest ``pyproject.toml`` or
+``.git`` at or above the first path named), never from the folder named itself, so the paths
+given only limit what is reported; module names come from the project's own imports.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from archlint.core import ClassInfo, FileResult, Finding, Pending, Requirement
-from archlint.rules.context import SESSION_TYPES
-from archlint.rules.service import HTTP_EXCEPTIONS
-
-_MAX_HOPS = 16
-
-
-class Resolver:
-    """Answers "is this qualified name an HTTPException subclass / a session type?" project-wide.
-
-    Every module is indexed under each name it may be imported as (``v1.todos.service``,
-    ``src.v1.todos.service`` ...), and re-exports are followed through module-level bindings.
-    """
-
-    def __init__(self, results: Iterable[FileResult]) -> None:
-        self._bindings: dict[str, dict[str, str]] = {}
-        self._classes: dict[str, ClassInfo] = {}
-        self._aliases: set[str] = set()
-        self.roots: set[str] = set()
-        for result in results:
-            summary = result.summary
-            if summary is None:
-                continue
-            names = result.info.names or (result.info.module,)
-            canonical = summary.module
-            for name in names:
-                if not name:
-                    continue
-                self.roots.add(name.split(".")[0])
-                self._bindings[name] = dict(summary.bindings)
-                for cls in summary.classes:
-                    self._classes[_rebase(cls.qualname, canonical, name)] = cls
-                for alias in summary.session_aliases:
-                    self._aliases.add(_rebase(alias, canonical, name))
-
-    def _follow(self, qualname: str) -> str | None:
-        """The defining name behind ``qualname`` (through re-exports), or None if unknown."""
-        for _ in range(_MAX_HOPS):
-            if qualname in self._classes or qualname in self._aliases:
-                return qualname
-            module, _, name = qualname.rpartition(".")
-            target = self._bindings.get(module, {}).get(name)
-            if target is None or target == qualname:
-                return None
-            qualname = target
-        return None
-
-    def is_known(self, qualname: str) -> bool:
-        return self._follow(qualname) is not None
-
-    def _subclass_of(self, qualname: str, roots: frozenset[str], seen: set[str]) -> bool:
-        if qualname in roots:
-            return True
-        if qualname in seen:
-            return False
-        seen.add(qualname)
-        defined = self._follow(qualname)
-        if defined is None or defined in roots:
-            return defined is not None
-        if defined in self._aliases:
-            return roots is SESSION_TYPES
-        cls = self._classes.get(defined)
-        return cls is not None and any(self._subclass_of(b, roots, seen) for b in cls.bases)
-
-    def is_http_exception(self, qualname: str) -> bool:
-        return self._subclass_of(qualname, HTTP_EXCEPTIONS, set())
-
-    def is_session_type(self, qualname: str) -> bool:
-        return self._subclass_of(qualname, SESSION_TYPES, set())
-
-    def confirm(self, pending: Pending) -> bool:
-        """Whether a pending finding stands, now that the whole project is known."""
-        if pending.requires is Requirement.HTTP_EXCEPTION:
-            return self.is_http_exception(pending.qualname)
-        if self.is_session_type(pending.qualname):
-            return True
-        if self.is_known(pending.qualname):
-            return False
-        # A project name the project never defines: fall back to the session-name rule.
-        # A third-party name that is not a session type is simply not a session.
-        return pending.fallback and pending.qualname.split(".")[0] in self.roots
+from archlint.config import Config, find_config, load_config
+from archlint.core import ConfigError, LayoutMode, ProjectTree, UsageError
+from archlint.engine.discovery import discover, read_sources
+from archlint.engine.selection import all_options, check_selectors, enabled_codes, rules_by_code
+from archlint.layouts import PRESETS, build_layout, classify, declared_base, detect, find_import_roots
 
 
-def _rebase(qualname: str, canonical: str, name: str) -> str:
-    return name + qualname[len(canonical) :] if canonical else f"{name}.{qualname}"
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What the caller (the CLI, a test, an editor) asks of a run."""
+
+    paths: tuple[Path, ...] = (Path("."),)
+    config_file: Path | None = None
+    preset: str | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    jobs: int | None = None
+    use_cache: bool = True
 
 
-def confirmed_findings(results: Sequence[FileResult]) -> list[Finding]:
-    """Every definite finding plus the pending ones the project confirms."""
-    resolver = Resolver(results)
-    findings: list[Finding] = []
-    for result in results:
-        findings.extend(result.findings)
-        findings.extend(p.finding for p in result.pending if resolver.confirm(p))
-    return findings
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A resolved project: its config, classified tree, enabled rules and the files' bytes."""
+
+    config: Config
+    tree: ProjectTree
+    enabled: frozenset[str]
+    options: Mapping[str, object] = field(default_factory=dict)
+    preset_source: str = "config"
+    sources: Mapping[str, bytes] = field(default_factory=dict)
+    unreadable: Mapping[str, OSError] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        return self.config.project_root
+
+
+def cli_error(key: str, problem: str) -> ConfigError:
+    return ConfigError("<command line>", f"--{key}", problem)
+
+
+def marked_root(path: Path) -> Path | None:
+    """The nearest folder at or above ``path`` holding a pyproject.toml or a .git."""
+    start = path if path.is_dir() else path.parent
+    for candidate in (start, *start.parents):
+        if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def load_project_config(options: CheckOptions) -> Config:
+    for path in options.paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    first = options.paths[0].resolve()
+    if options.config_file is not None:
+        if not options.config_file.is_file():
+            raise UsageError(f"{options.config_file}: config file not found")
+        return load_config(options.config_file.resolve())
+    found = find_config(first)
+    if found is not None:
+        return load_config(found)
+    return Config(project_root=marked_root(first) or (first if first.is_dir() else first.parent))
+
+
+def _validate_selection(config: Config, options: CheckOptions) -> dict[str, object]:
+    """Rule codes and options, checked before the tree so a config error is never hidden."""
+    codes = list(rules_by_code())
+    for key, values, error in (
+        ("select", config.select or (), config.key_error),
+        ("extend-select", config.extend_select, config.key_error),
+        ("ignore", config.ignore, config.key_error),
+        ("select", options.select or (), cli_error),
+        ("extend-select", options.extend_select, cli_error),
+        ("ignore", options.ignore, cli_error),
+    ):
+        check_selectors(values, codes, key, error)
+    return all_options(config.rules, config.key_error)
+
+
+def _has_layout_overrides(config: Config) -> bool:
+    overrides = config.layout
+    return bool(
+        config.root is not None
+        or overrides.domains is not None
+        or overrides.shared is not None
+        or overrides.roles
+        or overrides.required is not None
+    )
+
+
+def classified_tree(
+    config: Config, preset: str | None, files: list[str], sources: Mapping[str, bytes]
+) -> ProjectTree:
+    """The tree under the declared layout, or the detected one."""
+    where = config.project_root
+    if not files:
+        raise UsageError(f"no Python file found under {where}")
+    import_roots = find_import_roots(files, sources)
+    if preset is None and not _has_layout_overrides(config):
+        return detect(files, import_roots, str(where))
+    overrides = config.layout
+    layout = build_layout(
+        preset or declared_base(files),
+        root=config.root,
+        domains=overrides.domains,
+        shared=overrides.shared,
+        roles=overrides.roles,
+        required=overrides.required,
+    )
+    tree = classify(layout, files, mode=LayoutMode.DECLARED, import_roots=import_roots)
+    if layout.domains and not tree.domains:
+        raise UsageError(
+            f"layout {layout.name} matched no domain: looked for {' or '.join(layout.domains)} "
+            f"under {where / tree.source_root}; set `preset`, `root` or "
+            "[tool.archlint.layout] domains (or remove `preset` to let archlint detect the layout)"
+        )
+    return tree
+
+
+def resolve_project(options: CheckOptions) -> Project:
+    """Config, files, layout and classification for a run; raises ArchlintError with a clear
+    message (a config error before anything about the tree, so it is never hidden)."""
+    config = load_project_config(options)
+    preset = options.preset or config.preset
+    if preset is not None and preset not in PRESETS:
+        problem = f"unknown preset {preset!r} (expected one of: {', '.join(PRESETS)})"
+        raise cli_error("preset", problem) if options.preset else config.key_error("preset", problem)
+    rule_options = _validate_selection(config, options)
+    files = discover(config.project_root, config.exclude)
+    sources, unreadable = read_sources(config.project_root, files)
+    tree = classified_tree(config, preset, files, sources)
+    enabled = enabled_codes(
+        tree.layout.name,
+        select=options.select if options.select is not None else config.select,
+        extend_select=(*config.extend_select, *options.extend_select),
+        ignore=(*config.ignore, *options.ignore),
+    )
+    if tree.mode is LayoutMode.BY_NAME:
+        enabled = frozenset(code for code in enabled if not code.startswith("LAY"))
+    source = "command line" if options.preset else "config" if preset or config.path else "detected"
+    if tree.mode is not LayoutMode.DECLARED:
+        source = "detected"
+    return Project(
+        config=config,
+        tree=tree,
+        enabled=enabled,
+        options=rule_options,
+        preset_source=source,
+        sources=sources,
+        unreadable=unreadable,
+    )

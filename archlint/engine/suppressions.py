@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections.abc import Iterable, Mapping, Sequence
 
-from archlint.core import Suppression
+from archlint.core import Diagnostic, FileResult, Finding, Suppression
 
 _PATTERN = re.compile(
     r"#\s*archlint:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<codes>[^\]]*)\])?"
@@ -49,3 +50,46 @@ def parse_suppressions(text: str) -> tuple[Suppression, ...]:
             )
         )
     return tuple(found)
+
+
+def _suppressed(
+    finding: Finding,
+    line_rules: Mapping[int, Sequence[Suppression]],
+    file_rules: Sequence[Suppression],
+) -> bool:
+    code = finding.diagnostic.code
+    for suppression in file_rules:
+        if not suppression.codes or code in suppression.codes:
+            return True
+    lines = {finding.diagnostic.line, finding.statement_line} - {None}
+    for line in lines:
+        for suppression in line_rules.get(line or 0, ()):
+            if not suppression.codes or code in suppression.codes:
+                return True
+    return False
+
+
+def apply_suppressions(
+    findings: Iterable[Finding], results: Iterable[FileResult]
+) -> tuple[list[Diagnostic], int]:
+    by_path: dict[str, tuple[dict[int, list[Suppression]], list[Suppression]]] = {}
+    for result in results:
+        if not result.suppressions:
+            continue
+        lines: dict[int, list[Suppression]] = {}
+        whole: list[Suppression] = []
+        for suppression in result.suppressions:
+            if suppression.file_level:
+                whole.append(suppression)
+            else:
+                lines.setdefault(suppression.line, []).append(suppression)
+        by_path[result.info.path] = (lines, whole)
+    kept: list[Diagnostic] = []
+    suppressed = 0
+    for finding in findings:
+        entry = by_path.get(finding.diagnostic.path)
+        if entry is not None and _suppressed(finding, entry[0], entry[1]):
+            suppressed += 1
+        else:
+            kept.append(finding.diagnostic)
+    return kept, suppressed

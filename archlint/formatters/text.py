@@ -87,4 +87,6 @@ class TextFormatter:
             + (f", {result.suppressed} suppressed" if result.suppressed else ""),
             style="dim",
         )
+        if result.layout_note:
+            line.append(f"\nnote: {result.layout_note}", style="yellow")
         return line

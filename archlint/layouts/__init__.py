@@ -1,7 +1,19 @@
-"""The four preset layouts, custom layouts from config, classification and detection."""
+"""The preset layouts, custom layouts from config, the import root, classification and detection."""
 
 from archlint.layouts.classify import classify, pick_root
-from archlint.layouts.presets import PRESETS, build_layout, detect
-from archlint.layouts.suggest import technical_layout
+from archlint.layouts.detect import BY_LAYER, declared_base, detect
+from archlint.layouts.domains import FolderIndex
+from archlint.layouts.imports import find_import_roots
+from archlint.layouts.presets import PRESETS, build_layout
 
-__all__ = ["PRESETS", "build_layout", "classify", "detect", "pick_root", "technical_layout"]
+__all__ = [
+    "BY_LAYER",
+    "PRESETS",
+    "FolderIndex",
+    "build_layout",
+    "classify",
+    "declared_base",
+    "detect",
+    "find_import_roots",
+    "pick_root",
+]

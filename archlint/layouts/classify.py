@@ -6,26 +6,18 @@ import fnmatch
 import posixpath
 from collections.abc import Sequence
 
-from archlint.core import Layout, ModuleInfo, ProjectTree, Role
-
-ROOT_DOMAIN = "."
-
-DEFINING_ROLES = frozenset(
-    {Role.ROUTER, Role.SERVICE, Role.REPOSITORY, Role.MODELS, Role.SCHEMAS, Role.CLIENT}
-)
-
-
-def _relative(path: str, root: str) -> str | None:
-    if root == ".":
-        return path
-    if path.startswith(root + "/"):
-        return path[len(root) + 1 :]
-    return None
+from archlint.core import Layout, LayoutMode, ModuleInfo, ProjectTree, Role, inside
+from archlint.layouts.domains import FolderIndex, detect_domains, glob_domains
+from archlint.layouts.imports import dotted, root_of
 
 
 def _child(parts: Sequence[str]) -> str:
     """``service.py`` for a module directly inside, ``routes/`` for a package."""
     return parts[0] + ("/" if len(parts) > 1 else "")
+
+
+def _shared_names(layout: Layout) -> frozenset[str]:
+    return frozenset(name.rstrip("/") for name in layout.shared)
 
 
 def pick_root(layout: Layout, files: Sequence[str]) -> str | None:
@@ -35,12 +27,12 @@ def pick_root(layout: Layout, files: Sequence[str]) -> str | None:
     """
     for root in layout.roots:
         root = posixpath.normpath(root)
-        inside = [r for f in files if (r := _relative(f, root)) is not None]
-        if not inside:
+        inside_root = [r for f in files if (r := inside(f, root)) is not None]
+        if not inside_root:
             continue
-        while len({r.split("/")[0] for r in inside}) == 1 and all("/" in r for r in inside):
-            package = inside[0].split("/")[0]
-            children = {_child(r.split("/")[1:]) for r in inside}
+        while len({r.split("/")[0] for r in inside_root}) == 1 and all("/" in r for r in inside_root):
+            package = inside_root[0].split("/")[0]
+            children = {_child(r.split("/")[1:]) for r in inside_root}
             if (
                 package in _shared_names(layout)
                 or any(layout.role_of_child(c) for c in children)
@@ -51,98 +43,81 @@ def pick_root(layout: Layout, files: Sequence[str]) -> str | None:
             ):
                 break
             root = package if root == "." else f"{root}/{package}"
-            inside = [r.split("/", 1)[1] for r in inside]
+            inside_root = [r.split("/", 1)[1] for r in inside_root]
         return root
     return None
 
 
-def _matches(parts: Sequence[str], pattern: Sequence[str]) -> bool:
-    return len(parts) > len(pattern) and all(
-        fnmatch.fnmatchcase(p, q) for p, q in zip(parts, pattern, strict=False)
-    )
+def detected_source_root(domains: Sequence[str], import_roots: Sequence[str]) -> str:
+    """Where a detected layout's domains live: the folder all their containers share."""
+    outer = [d for d in domains if not any(d.startswith(o + "/") for o in domains)]
+    containers = {posixpath.dirname(d) or "." for d in outer}
+    if containers:
+        common = posixpath.commonpath(sorted(containers)) if "." not in containers else "."
+        return common or "."
+    return import_roots[0] if len(import_roots) == 1 else "."
 
 
-def _shared_names(layout: Layout) -> frozenset[str]:
-    return frozenset(name.rstrip("/") for name in layout.shared)
+def _names(path: str, primary: str, bases: Sequence[str]) -> tuple[str, ...]:
+    """Every dotted name a module may be imported under, the project's own first."""
+    names = [primary]
+    for base in bases:
+        rel = inside(path, base)
+        name = dotted(rel.split("/"))[0] if rel else None
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
 
 
-def find_domains(layout: Layout, relpaths: Sequence[str]) -> tuple[str, ...]:
-    """Domain folders (relative to the source root) the layout's patterns select."""
-    shared = _shared_names(layout)
-    domains: set[str] = set()
-    for pattern in layout.domains:
-        if pattern.strip("/") in (".", ""):
-            # The source root itself is the one domain: a layout layered by technical concern
-            # (api/, services/, repositories/ ...) rather than by feature.
-            domains.add(ROOT_DOMAIN)
-            continue
-        pattern_parts = pattern.strip("/").split("/")
-        bare = any(ch in pattern_parts[0] for ch in "*?[")
-        children: dict[str, set[str]] = {}
-        for rel in relpaths:
-            parts = rel.split("/")
-            if not _matches(parts, pattern_parts):
-                continue
-            domain = "/".join(parts[: len(pattern_parts)])
-            if domain in shared or (parts[0] in shared and bare):
-                continue
-            child = parts[len(pattern_parts)]
-            if len(parts) > len(pattern_parts) + 1:
-                child += "/"
-            children.setdefault(domain, set()).add(child)
-        for domain, names in children.items():
-            if domain.startswith((".", "_")):
-                continue
-            # Under a bare ``*`` a folder is a domain only if it holds a module of a layer that
-            # defines a domain; config.py or utils.py alone are what infrastructure packages hold.
-            if bare and not any(layout.role_of_child(n) in DEFINING_ROLES for n in names):
-                continue
-            domains.add(domain)
-    return tuple(sorted(domains))
+def classify(
+    layout: Layout,
+    files: Sequence[str],
+    *,
+    mode: LayoutMode,
+    import_roots: Sequence[str] = (),
+    source_root: str | None = None,
+    index: FolderIndex | None = None,
+) -> ProjectTree:
+    """Classify ``files`` (POSIX, relative to the project root) under ``layout``.
 
-
-def _module_name(parts: Sequence[str]) -> tuple[str, bool]:
-    parts = list(parts)
-    parts[-1] = parts[-1].removesuffix(".py")
-    is_package = parts[-1] == "__init__"
-    if is_package:
-        parts = parts[:-1]
-    return ".".join(parts), is_package
-
-
-def classify(layout: Layout, root: str, files: Sequence[str]) -> ProjectTree:
-    """Classify ``files`` (POSIX, relative to the project root) under ``layout`` rooted at ``root``."""
-    root = posixpath.normpath(root)
-    prefixes = [] if root == "." else root.split("/")
-    relpaths = [r for f in files if (r := _relative(f, root)) is not None]
-    domains = find_domains(layout, relpaths)
-    domain_set = set(domains)
-    shared = _shared_names(layout)
-    shared_roles = layout.shared_roles
+    Declared layouts find their domains by their globs under ``source_root``; detected ones
+    by the shape of the tree. A file takes the domain of the deepest domain folder holding it,
+    and the role of the nearest role name on its path inside that domain (or inside its import
+    root, outside any domain).
+    """
+    index = index or FolderIndex(files)
+    if mode is LayoutMode.DECLARED:
+        root = posixpath.normpath(source_root or pick_root(layout, files) or ".")
+        domains = glob_domains(index, layout, root)
+    else:
+        domains = detect_domains(index, layout)
+        root = detected_source_root(domains, import_roots)
+    by_depth = sorted(domains, key=lambda d: (-d.count("/"), d))
+    bases = (*import_roots, root, ".")
     modules: list[ModuleInfo] = []
-    extra = {posixpath.normpath(posixpath.join(root, e)) for e in layout.extra_files}
     for path in files:
-        rel = _relative(path, root)
-        if rel is None:
-            if path in extra:
-                module, is_package = _module_name(path.split("/")[-1:])
-                modules.append(ModuleInfo(path, module, (module,), None, Role.SHARED, is_package))
-            continue
-        parts = rel.split("/")
-        module, is_package = _module_name(parts)
-        names = tuple(
-            ".".join([*prefixes[i:], module] if module else prefixes[i:])
-            for i in range(len(prefixes), -1, -1)
-        )
-        domain = next((d for d in domains if rel.startswith(d + "/")), None)
-        if domain is None and ROOT_DOMAIN in domain_set and parts[0] not in shared:
-            domain = ROOT_DOMAIN
+        domain = next((d for d in by_depth if inside(path, d) is not None), None)
+        import_root = root_of(path, import_roots)
+        base = import_root if import_root is not None else (root if inside(path, root) else ".")
+        primary, is_package = dotted((inside(path, base) or path).split("/"))
         if domain is not None:
-            depth = 0 if domain == ROOT_DOMAIN else domain.count("/") + 1
-            role = layout.role_of_path(parts[depth:]) or Role.OTHER
+            found = layout.match((inside(path, domain) or path).split("/"))
+            role, matched = found if found is not None else (Role.OTHER, None)
         else:
-            role = shared_roles.get(parts[0], Role.SHARED)
-        modules.append(ModuleInfo(path, module, names, domain, role, is_package))
+            found = layout.match((inside(path, base) or path).split("/"))
+            role, matched = found if found is not None else (Role.SHARED, None)
+        modules.append(
+            ModuleInfo(
+                path=path,
+                module=primary,
+                names=_names(path, primary, bases),
+                domain=domain,
+                role=role,
+                is_package=is_package,
+                matched=matched,
+            )
+        )
+    relpaths = [r for f in files if (r := inside(f, root)) is not None]
     top_level = sorted({rel.split("/")[0] for rel in relpaths if "/" in rel})
     return ProjectTree(
         layout=layout,
@@ -150,4 +125,6 @@ def classify(layout: Layout, root: str, files: Sequence[str]) -> ProjectTree:
         modules=tuple(modules),
         domains=domains,
         top_level_packages=tuple(top_level),
+        mode=mode,
+        import_roots=tuple(import_roots),
     )

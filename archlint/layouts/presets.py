@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from archlint.core import Layout, Role, UsageError
-from archlint.layouts.classify import classify, pick_root
+from archlint.core import Layout, Role
 
 _COMMON_SHARED = ("__init__.py", "main.py", "tests", "migrations", "alembic")
 
@@ -37,7 +36,6 @@ PRESETS: Mapping[str, Layout] = {
             Role.TESTS: ("tests/",),
         },
         required=("router.py", "service.py"),
-        shared_roles={"services": Role.SERVICE, "models": Role.MODELS, "schemas": Role.SCHEMAS},
     ),
     "best-practices": Layout(
         name="best-practices",
@@ -99,7 +97,15 @@ PRESETS: Mapping[str, Layout] = {
             Role.REPOSITORY: ("database.py",),
         },
         required=("endpoint.py", "services.py", "interface.py", "database.py"),
-        extra_files=("../main.py",),
+    ),
+    # Technically layered apps (the official full-stack template, realworld): no domains;
+    # every file takes its role from the vocabulary (api/routes/, services/, crud.py ...).
+    "by-layer": Layout(
+        name="by-layer",
+        roots=("backend/app", "app", "backend/src", "src", "."),
+        domains=(),
+        shared=(*_COMMON_SHARED, "core", "db"),
+        roles={},
     ),
 }
 
@@ -127,27 +133,3 @@ def build_layout(
         roles=merged_roles,
         required=tuple(required) if required is not None else layout.required,
     )
-
-
-def detect(files: Sequence[str], layouts: Sequence[Layout]) -> Layout:
-    """The layout under which most files land in a declared layer of a domain.
-
-    Ties go to the earlier layout. Raises UsageError when no layout recognises anything.
-    """
-    best: tuple[int, Layout] | None = None
-    for layout in layouts:
-        root = pick_root(layout, files)
-        if root is None:
-            continue
-        tree = classify(layout, root, files)
-        known = sum(1 for m in tree.modules if m.domain and m.role not in (Role.OTHER, None))
-        unknown = sum(1 for m in tree.modules if m.domain and m.role is Role.OTHER)
-        score = known - unknown
-        if known and (best is None or score > best[0]):
-            best = (score, layout)
-    if best is None:
-        tried = ", ".join(
-            f"{lay.name} ({'|'.join(lay.domains)} under {'|'.join(lay.roots)})" for lay in layouts
-        )
-        raise UsageError(f"no layout matched: looked for domain packages of {tried}")
-    return best[1]

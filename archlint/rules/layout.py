@@ -7,47 +7,42 @@ import posixpath
 from collections.abc import Iterator
 
 from archlint.core import (
-    LAYER_SYNONYMS,
     Diagnostic,
     Layout,
+    LayoutMode,
     NoOptions,
     ProjectTree,
     Role,
+    inside,
     invalid_tree,
     valid_tree,
+    vocabulary_match,
 )
 from archlint.rules.base import ProjectRule
+from archlint.rules.house import outliers, split_folders
 
 
-def _path(tree: ProjectTree, *parts: str) -> str:
-    return posixpath.normpath(posixpath.join(tree.source_root, *parts))
+def _path(*parts: str) -> str:
+    return posixpath.normpath(posixpath.join(*parts))
 
 
-def _domain_name(domain: str) -> str:
-    return "the source root" if domain == "." else f"domain '{domain}'"
+def _domain_name(tree: ProjectTree, domain: str) -> str:
+    return "the source root" if domain == tree.source_root else f"domain '{domain}'"
 
 
-def _domain_children(tree: ProjectTree) -> dict[str, set[str]]:
-    children: dict[str, set[str]] = {d: set() for d in tree.domains}
-    for module in tree.modules:
-        if module.domain is None:
-            continue
-        rel = module.path if tree.source_root == "." else module.path[len(tree.source_root) + 1 :]
-        rest = (rel if module.domain == "." else rel[len(module.domain) + 1 :]).split("/")
-        children[module.domain].add(rest[0] + ("/" if len(rest) > 1 else ""))
-    return children
+def _role_of(name: str) -> Role | None:
+    found = vocabulary_match(name)
+    return found[0] if found else None
 
 
 def suggest(layout: Layout, name: str) -> str | None:
-    """The allowed name closest to ``name``: by layer synonym first, then by spelling."""
+    """The allowed name for the same layer (``services.py`` -> ``service.py``), or a close
+    spelling of an allowed name; never a name of another layer."""
+    role = _role_of(name)
+    if role is not None:
+        names = layout.roles.get(role)
+        return names[0] if names else None
     allowed = sorted(layout.allowed_children - {"__init__.py"})
-    stem = name.removesuffix("/").removesuffix(".py")
-    role = LAYER_SYNONYMS.get(stem)
-    if role is not None and layout.roles.get(role):
-        return layout.roles[role][0]
-    if role is Role.REPOSITORY and layout.roles.get(Role.SERVICE):
-        # A layout without a data layer keeps its SQL in the service.
-        return layout.roles[Role.SERVICE][0]
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.8)
     return close[0] if close else None
 
@@ -147,22 +142,39 @@ class UnexpectedModuleInDomain(ProjectRule[NoOptions]):
     )
 
     def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
+        if tree.mode is LayoutMode.DETECTED:
+            yield from self._outliers(tree)
+            return
         layout = tree.layout
         allowed = layout.allowed_children
-        for domain, names in sorted(_domain_children(tree).items()):
-            for child in sorted(names - allowed):
+        for domain, names in sorted(tree.domain_children().items()):
+            for child in sorted(c for c in names if not layout.allows(c)):
                 hint = suggest(layout, child)
                 advice = f"did you mean '{hint}'?" if hint else "move it into a layer module"
                 yield Diagnostic(
                     code=self.code,
                     rule=self.name,
-                    path=_path(tree, domain, child.rstrip("/")),
+                    path=_path(domain, child.rstrip("/")),
                     message=(
                         f"unexpected {'package' if child.endswith('/') else 'module'} "
-                        f"'{child}' in {_domain_name(domain)}: {advice} "
+                        f"'{child}' in {_domain_name(tree, domain)}: {advice} "
                         f"({layout.name} allows {', '.join(sorted(allowed))})"
                     ),
                 )
+
+    def _outliers(self, tree: ProjectTree) -> Iterator[Diagnostic]:
+        for outlier in outliers(tree):
+            kind = "package" if outlier.child.endswith("/") else "module"
+            yield Diagnostic(
+                code=self.code,
+                rule=self.name,
+                path=_path(outlier.domain, outlier.child.rstrip("/")),
+                message=(
+                    f"{outlier.role.value} {kind} '{outlier.child}' in domain "
+                    f"'{outlier.domain}': {outlier.house_count} of {outlier.domains} domains "
+                    f"spell this layer '{outlier.house}'; did you mean '{outlier.house}'?"
+                ),
+            )
 
 
 class MissingLayerModule(ProjectRule[NoOptions]):
@@ -244,18 +256,26 @@ class MissingLayerModule(ProjectRule[NoOptions]):
     )
 
     def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
+        if tree.mode is not LayoutMode.DECLARED:
+            return  # a detected layout learns the team's layers; it requires none of its own
         layout = tree.layout
-        for domain, names in sorted(_domain_children(tree).items()):
+        for domain, names in sorted(tree.domain_children().items()):
             if any(marker in names for marker in layout.exempt_markers):
                 continue
-            missing = [name for name in layout.required if name not in names]
+            # A required layer present under another name is LAY001's finding, not a second one.
+            misnamed = {_role_of(n) for n in names if not layout.allows(n)} - {None}
+            missing = [
+                name
+                for name in layout.required
+                if name not in names and layout.role_of_child(name) not in misnamed
+            ]
             if missing:
                 yield Diagnostic(
                     code=self.code,
                     rule=self.name,
-                    path=_path(tree, domain),
+                    path=domain,
                     message=(
-                        f"{_domain_name(domain)} has no {', '.join(repr(m) for m in missing)}: "
+                        f"{_domain_name(tree, domain)} has no {', '.join(repr(m) for m in missing)}: "
                         f"every {layout.name} domain needs {', '.join(layout.required)}"
                     ),
                 )
@@ -337,22 +357,39 @@ class AdHocTopLevelPackage(ProjectRule[NoOptions]):
     )
 
     def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
+        if tree.mode is LayoutMode.DETECTED:
+            yield from self._split_folders(tree)
+            return
         layout = tree.layout
-        if "." in tree.domains:
+        if tree.source_root in tree.domains:
             return  # every top-level package is part of the one domain: LAY001's business
         known = {name.rstrip("/").split("/")[0] for name in layout.shared}
         known.update(p.split("/")[0] for p in layout.domains if not any(c in p for c in "*?["))
-        known.update(d.split("/")[0] for d in tree.domains)
+        known.update(rel.split("/")[0] for d in tree.domains if (rel := inside(d, tree.source_root)))
         for package in tree.top_level_packages:
             if package in known or package.startswith((".", "_")):
                 continue
             yield Diagnostic(
                 code=self.code,
                 rule=self.name,
-                path=_path(tree, package),
+                path=_path(tree.source_root, package),
                 message=(
                     f"ad-hoc top-level package '{package}/': it is neither a domain nor a shared "
                     f"package of {layout.name}; move its modules into their domains, or declare "
                     "it in [tool.archlint.layout] shared"
+                ),
+            )
+
+    def _split_folders(self, tree: ProjectTree) -> Iterator[Diagnostic]:
+        for split in split_folders(tree):
+            yield Diagnostic(
+                code=self.code,
+                rule=self.name,
+                path=split.folder,
+                message=(
+                    f"ad-hoc package '{split.folder}/' holds the {split.role.value} modules of "
+                    f"domains {', '.join(split.domains)}, while {split.holding} of "
+                    f"{len(tree.domains)} domains keep that layer inside the domain; move each "
+                    "module into its domain"
                 ),
             )

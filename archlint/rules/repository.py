@@ -14,7 +14,7 @@ else:
     from archlint.core.lazy import libcst as cst
 
 REPOSITORY = Role.REPOSITORY
-DATA_LAYER_PRESETS = frozenset({"layered-v1", "modular-monolith", "domain-routers"})
+DATA_LAYER_PRESETS = frozenset({"layered-v1", "modular-monolith", "domain-routers", "by-layer"})
 
 
 class CommitInRepository(FileRule[NoOptions]):

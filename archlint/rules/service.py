@@ -70,7 +70,7 @@ class HTTPExceptionInService(FileRule[NoOptions]):
     name = "http-exception-in-service"
     summary = "HTTPException (or a project subclass of it) raised in a service"
     roles = frozenset({SERVICE})
-    presets = frozenset({"layered-v1", "modular-monolith", "domain-routers"})
+    presets = frozenset({"layered-v1", "modular-monolith", "domain-routers", "by-layer"})
     cases = (
         invalid(
             "from fastapi import HTTPException\n"

@@ -1,0 +1,83 @@
+"""Detection: which preset a tree with no declared layout follows, and how well."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from archlint.core import DEFINING_ROLES, Layout, LayoutMode, ProjectTree, UsageError
+from archlint.layouts.classify import classify
+from archlint.layouts.domains import FolderIndex, detect_domains
+from archlint.layouts.presets import PRESETS
+
+BY_LAYER = "by-layer"
+DOMAIN_PRESETS = tuple(name for name in PRESETS if name != BY_LAYER)
+
+
+def _fixed_segments(layout: Layout) -> set[str]:
+    """The literal folder names of a layout's domain globs (``v1``, ``routers``)."""
+    return {
+        segment
+        for pattern in layout.domains
+        for segment in pattern.split("/")
+        if segment and not any(ch in segment for ch in "*?[")
+    }
+
+
+def score(layout: Layout, index: FolderIndex, domains: Sequence[str]) -> int:
+    """How many of the domains' children carry the layout's own names, plus a bonus for each
+    domain under the layout's own container (``v1/``, ``routers/``)."""
+    fixed = _fixed_segments(layout)
+    total = 0
+    for domain in domains:
+        total += sum(1 for child in index.children.get(domain, ()) if layout.role_of_child(child))
+        if fixed & set(domain.split("/")):
+            total += 2
+    return total
+
+
+def best_preset(index: FolderIndex, domains: Sequence[str]) -> tuple[str, dict[str, int]]:
+    scores = {name: score(PRESETS[name], index, domains) for name in DOMAIN_PRESETS}
+    best = max(DOMAIN_PRESETS, key=lambda name: (scores[name], -DOMAIN_PRESETS.index(name)))
+    return best, scores
+
+
+def _require_roles(tree: ProjectTree, where: str) -> ProjectTree:
+    if not any(m.role in DEFINING_ROLES for m in tree.modules):
+        raise UsageError(
+            f"no file in {where} plays a layer role: looked for routers (router.py, routes.py, "
+            "endpoints.py, views.py, routes/ ...), services (service.py, services/, "
+            "*_service.py) and data-layer modules (repository.py, crud.py, *_repository.py ...) "
+            "at any depth; describe the layout with `preset` and [tool.archlint.layout]"
+        )
+    return tree
+
+
+def detect(files: Sequence[str], import_roots: Sequence[str], where: str) -> ProjectTree:
+    """Classify a tree with no declared layout.
+
+    Domains come from the shape of the tree; the preset whose names the domains use most is
+    the detected convention (its house spellings learned, outliers reported). A tree without
+    domains is technically layered (``by-layer``); one whose domains fit no preset is read by
+    name only (layer rules run, layout rules do not).
+    """
+    index = FolderIndex(files)
+    domains = detect_domains(index, PRESETS[BY_LAYER])
+    if not domains:
+        tree = classify(
+            PRESETS[BY_LAYER], files, mode=LayoutMode.DETECTED, import_roots=import_roots, index=index
+        )
+        return _require_roles(tree, where)
+    best, scores = best_preset(index, domains)
+    fits = scores[best] >= len(domains)
+    layout = PRESETS[best] if fits else PRESETS[BY_LAYER]
+    mode = LayoutMode.DETECTED if fits else LayoutMode.BY_NAME
+    tree = classify(layout, files, mode=mode, import_roots=import_roots, index=index)
+    return _require_roles(replace(tree, scores=scores), where)
+
+
+def declared_base(files: Sequence[str]) -> str:
+    """The preset a config that describes a layout without naming a preset builds on."""
+    index = FolderIndex(files)
+    domains = detect_domains(index, PRESETS[BY_LAYER])
+    return best_preset(index, domains)[0] if domains else BY_LAYER

@@ -1,0 +1,162 @@
+"""Which folders are domains: by the layout's globs when declared, by the tree's shape otherwise."""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from archlint.core import DEFINING_ROLES, Layout, Role, is_test_path
+
+# Under a declared ``*`` a folder holding any of these by the layout's own names is a domain
+# (an integration package holding a ``client.py`` included); config.py or utils.py alone are
+# what infrastructure packages hold.
+_GLOB_DEFINING = DEFINING_ROLES | {Role.MODELS, Role.SCHEMAS, Role.CLIENT}
+
+# Folders whose children are domains by name, even when there is only one of them.
+CONTAINERS = frozenset(
+    {"v1", "v2", "v3", "routers", "domains", "domain", "modules", "features", "apps", "contexts"}
+)
+
+# Roles that say nothing about a folder being a feature: every package may hold them.
+_NEUTRAL = frozenset({Role.TESTS, Role.SHARED, Role.OTHER})
+
+
+class FolderIndex:
+    """Every folder of the tree with its direct children (``x.py`` or ``pkg/``); test code and
+    hidden or private folders left out."""
+
+    def __init__(self, files: Iterable[str]) -> None:
+        self.children: dict[str, set[str]] = defaultdict(set)
+        for path in files:
+            parts = path.split("/")
+            if is_test_path(parts):
+                continue
+            for i in range(len(parts)):
+                folder = "/".join(parts[:i])
+                self.children[folder].add(parts[i] + ("/" if i < len(parts) - 1 else ""))
+
+    def folders(self) -> list[str]:
+        return sorted(f for f in self.children if f)
+
+    def roles(self, folder: str, layout: Layout) -> set[Role]:
+        """The roles the direct children of ``folder`` play by name."""
+        roles: set[Role] = set()
+        for child in self.children.get(folder, ()):
+            found = layout.match(_as_path(child))
+            if found is not None:
+                roles.add(found[0])
+        return roles - _NEUTRAL
+
+
+def _as_path(child: str) -> list[str]:
+    """A child name as a path ``match`` reads: a package through its ``__init__.py``."""
+    return [child[:-1], "__init__.py"] if child.endswith("/") else [child]
+
+
+def _basename(folder: str) -> str:
+    return folder.rsplit("/", 1)[-1]
+
+
+def _role_named(folder: str, layout: Layout) -> bool:
+    found = layout.match(_as_path(_basename(folder) + "/"))
+    return found is not None and found[0] is not Role.TESTS
+
+
+def _hidden(folder: str) -> bool:
+    return any(p.startswith((".", "_")) for p in folder.split("/"))
+
+
+def _is_candidate(index: FolderIndex, folder: str, layout: Layout) -> bool:
+    """A folder holding a router, service or data-layer module next to another layer's."""
+    if _hidden(folder) or _role_named(folder, layout):
+        return False
+    roles = index.roles(folder, layout)
+    return bool(roles & DEFINING_ROLES) and len(roles) >= 2
+
+
+def detect_domains(index: FolderIndex, layout: Layout) -> tuple[str, ...]:
+    """Domains from the shape of the tree: folders holding layer modules side by side, among
+    siblings (or cousins) that do the same; a candidate inside a domain is a sub-domain, and a
+    sibling of domains holding any router, service or data-layer module is one too.
+
+    A lone candidate with no such relatives is a technically layered package (``app/`` with
+    ``api/``, ``services/``, ``crud.py``): no domain, its files take their roles by name.
+    """
+    candidates = [f for f in index.folders() if _is_candidate(index, f, layout)]
+    candidate_set = set(candidates)
+    parents = Counter(posixpath.dirname(c) for c in candidates)
+    grandparents = Counter(
+        posixpath.dirname(posixpath.dirname(c))
+        for c in candidates
+        if posixpath.dirname(c) not in candidate_set
+    )
+    domains: set[str] = set()
+    for candidate in candidates:
+        parent = posixpath.dirname(candidate)
+        if (
+            parents[parent] >= 2
+            or _basename(parent) in CONTAINERS
+            or (parent not in candidate_set and grandparents[posixpath.dirname(parent)] >= 2)
+        ):
+            domains.add(candidate)
+    for candidate in candidates:
+        if any(candidate.startswith(d + "/") for d in domains):
+            domains.add(candidate)
+    containers = Counter(posixpath.dirname(d) for d in domains)
+    for container, count in containers.items():
+        if count < 2:
+            continue
+        for child in index.children.get(container, ()):
+            folder = posixpath.join(container, child[:-1]) if container else child[:-1]
+            if not child.endswith("/") or folder in domains or _hidden(folder):
+                continue
+            if not _role_named(folder, layout) and index.roles(folder, layout) & DEFINING_ROLES:
+                domains.add(folder)
+    return tuple(sorted(domains))
+
+
+def _glob_match(parts: Sequence[str], pattern: Sequence[str]) -> bool:
+    """Folder ``parts`` against glob segments, ``**`` standing for any number of folders."""
+    if not pattern:
+        return not parts
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(_glob_match(parts[i:], rest) for i in range(len(parts) + 1))
+    return bool(parts) and fnmatch.fnmatchcase(parts[0], head) and _glob_match(parts[1:], rest)
+
+
+def glob_domains(index: FolderIndex, layout: Layout, source_root: str) -> tuple[str, ...]:
+    """Domains of a declared layout: folders under the source root matching its globs.
+
+    A pattern starting with a wildcard (``*``, ``**``) only takes folders that hold a router,
+    service or data-layer module, so infrastructure packages next to the domains stay shared.
+    """
+    shared = {name.rstrip("/") for name in layout.shared}
+    prefix = "" if source_root == "." else source_root + "/"
+    domains: set[str] = set()
+    for pattern in layout.domains:
+        pattern = pattern.strip("/")
+        if pattern in (".", ""):
+            # The source root itself is the one domain: a layout layered by technical concern.
+            domains.add(source_root)
+            continue
+        segments = pattern.split("/")
+        bare = any(ch in segments[0] for ch in "*?[")
+        for folder in index.folders():
+            if prefix and not folder.startswith(prefix):
+                continue
+            rel = folder[len(prefix) :]
+            parts = rel.split("/")
+            if rel in shared or (bare and parts[0] in shared) or _hidden(rel):
+                continue
+            if not _glob_match(parts, segments):
+                continue
+            if bare and not (
+                index.roles(folder, layout) & DEFINING_ROLES
+                or any(layout.role_of_child(c) in _GLOB_DEFINING for c in index.children[folder])
+            ):
+                continue
+            domains.add(folder)
+    return tuple(sorted(domains))

@@ -1,0 +1,109 @@
+"""The import root: where the project's own absolute imports start, and module names from it.
+
+``from src.orders import service`` in a tree holding ``backend/src/orders/`` means the project
+runs with ``backend/`` on ``sys.path``, so ``backend/src/orders/service.py`` is the module
+``src.orders.service``, whichever folder archlint was pointed at. Found from the sources with
+a cheap scan of import lines (no parse), before any file is analysed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+# ``from a.b.c import x`` and ``import a.b.c``: the first two names are all that is needed.
+_IMPORT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?[\w.]*[ \t]+import\b"
+    rb"|import[ \t]+([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?)",
+    re.MULTILINE,
+)
+
+
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+
+
+def imported_heads(source: bytes) -> Counter[tuple[str, str]]:
+    """(top-level name, second name or "") of every absolute import in ``source``."""
+    heads: Counter[tuple[str, str]] = Counter()
+    for match in _IMPORT.finditer(source):
+        top = match.group(1) or match.group(3)
+        second = match.group(2) or match.group(4) or b""
+        heads[(top.decode(), second.decode())] += 1
+    return heads
+
+
+def find_import_roots(files: Sequence[str], sources: Mapping[str, bytes]) -> tuple[str, ...]:
+    """Folders (relative to the project root, ``.`` for the root itself) that the project's
+    absolute imports start from: for each top-level name the project imports and holds as a
+    package or module, the parent of the copy its imports fit best."""
+    heads: Counter[tuple[str, str]] = Counter()
+    for path in files:
+        source = sources.get(path)
+        if source:
+            heads.update(imported_heads(source))
+    # Every package folder and module of the tree, by name, with the names of its children.
+    places: dict[str, set[str]] = defaultdict(set)
+    children: dict[str, set[str]] = defaultdict(set)
+    for path in files:
+        parts = path.split("/")
+        for i, part in enumerate(parts):
+            folder = "/".join(parts[:i])
+            name = part.removesuffix(".py") if i == len(parts) - 1 else part
+            children[folder].add(name)
+            places[name].add(posixpath.join(folder, name) if folder else name)
+    wanted: dict[str, Counter[str]] = defaultdict(Counter)
+    for (top, second), count in heads.items():
+        if top in places and top not in _STDLIB:
+            wanted[top][second] += count
+    packages = {place for place in children if place}
+    roots: set[str] = set()
+    # Packages first: ``from app.core import x`` with ``backend/app/core/`` is unambiguous.
+    # A bare module (``from config import settings``) only counts next to a package root or at
+    # the top, so ``import redis`` does not make ``core/`` a root for ``core/redis.py``.
+    for top, seconds in sorted(wanted.items()):
+        roots.update(_best_parent(places[top] & packages, seconds, children))
+    for top, seconds in sorted(wanted.items()):
+        modules = {p for p in places[top] - packages if (posixpath.dirname(p) or ".") in roots | {"."}}
+        if not roots:
+            modules = places[top] - packages
+        roots.update(_best_parent(modules, seconds, children))
+    return tuple(sorted(roots))
+
+
+def _best_parent(candidates: set[str], seconds: Counter[str], children: Mapping[str, set[str]]) -> set[str]:
+    """The parent of the candidate the imports fit best (deepest-first ties to the shallowest)."""
+    best: tuple[int, int, str] | None = None
+    for place in candidates:
+        fit = sum(n for second, n in seconds.items() if not second or second in children[place])
+        if fit == 0:
+            continue
+        rank = (-fit, place.count("/"), place)
+        if best is None or rank < best:
+            best = rank
+    if best is None:
+        return set()
+    return {posixpath.dirname(best[2]) or "."}
+
+
+def root_of(path: str, roots: Sequence[str]) -> str | None:
+    """The deepest import root holding ``path``."""
+    best: str | None = None
+    for root in roots:
+        if (root == "." or path.startswith(root + "/")) and (
+            best is None or best == "." or len(root) > len(best)
+        ):
+            best = root
+    return best
+
+
+def dotted(parts: Sequence[str]) -> tuple[str, bool]:
+    """The dotted module name of a file at ``parts``, and whether it is a package."""
+    names = list(parts)
+    names[-1] = names[-1].removesuffix(".py")
+    is_package = names[-1] == "__init__"
+    if is_package:
+        names = names[:-1]
+    return ".".join(names), is_package

@@ -1,0 +1,101 @@
+"""Cross-file names: settle pending findings (HTTPException subclasses, session types) project-wide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from archlint.core import ClassInfo, FileResult, Finding, Pending, Requirement
+from archlint.rules.context import SESSION_TYPES
+from archlint.rules.service import HTTP_EXCEPTIONS
+
+_MAX_HOPS = 16
+
+
+class Resolver:
+    """Answers "is this qualified name an HTTPException subclass / a session type?" project-wide.
+
+    Every module is indexed under each name it may be imported as (``v1.todos.service``,
+    ``src.v1.todos.service`` ...), and re-exports are followed through module-level bindings.
+    """
+
+    def __init__(self, results: Iterable[FileResult]) -> None:
+        self._bindings: dict[str, dict[str, str]] = {}
+        self._classes: dict[str, ClassInfo] = {}
+        self._aliases: set[str] = set()
+        self.roots: set[str] = set()
+        for result in results:
+            summary = result.summary
+            if summary is None:
+                continue
+            names = result.info.names or (result.info.module,)
+            canonical = summary.module
+            for name in names:
+                if not name:
+                    continue
+                self.roots.add(name.split(".")[0])
+                self._bindings[name] = dict(summary.bindings)
+                for cls in summary.classes:
+                    self._classes[_rebase(cls.qualname, canonical, name)] = cls
+                for alias in summary.session_aliases:
+                    self._aliases.add(_rebase(alias, canonical, name))
+
+    def _follow(self, qualname: str) -> str | None:
+        """The defining name behind ``qualname`` (through re-exports), or None if unknown."""
+        for _ in range(_MAX_HOPS):
+            if qualname in self._classes or qualname in self._aliases:
+                return qualname
+            module, _, name = qualname.rpartition(".")
+            target = self._bindings.get(module, {}).get(name)
+            if target is None or target == qualname:
+                return None
+            qualname = target
+        return None
+
+    def is_known(self, qualname: str) -> bool:
+        return self._follow(qualname) is not None
+
+    def _subclass_of(self, qualname: str, roots: frozenset[str], seen: set[str]) -> bool:
+        if qualname in roots:
+            return True
+        if qualname in seen:
+            return False
+        seen.add(qualname)
+        defined = self._follow(qualname)
+        if defined is None or defined in roots:
+            return defined is not None
+        if defined in self._aliases:
+            return roots is SESSION_TYPES
+        cls = self._classes.get(defined)
+        return cls is not None and any(self._subclass_of(b, roots, seen) for b in cls.bases)
+
+    def is_http_exception(self, qualname: str) -> bool:
+        return self._subclass_of(qualname, HTTP_EXCEPTIONS, set())
+
+    def is_session_type(self, qualname: str) -> bool:
+        return self._subclass_of(qualname, SESSION_TYPES, set())
+
+    def confirm(self, pending: Pending) -> bool:
+        """Whether a pending finding stands, now that the whole project is known."""
+        if pending.requires is Requirement.HTTP_EXCEPTION:
+            return self.is_http_exception(pending.qualname)
+        if self.is_session_type(pending.qualname):
+            return True
+        if self.is_known(pending.qualname):
+            return False
+        # A project name the project never defines: fall back to the session-name rule.
+        # A third-party name that is not a session type is simply not a session.
+        return pending.fallback and pending.qualname.split(".")[0] in self.roots
+
+
+def _rebase(qualname: str, canonical: str, name: str) -> str:
+    return name + qualname[len(canonical) :] if canonical else f"{name}.{qualname}"
+
+
+def confirmed_findings(results: Sequence[FileResult]) -> list[Finding]:
+    """Every definite finding plus the pending ones the project confirms."""
+    resolver = Resolver(results)
+    findings: list[Finding] = []
+    for result in results:
+        findings.extend(result.findings)
+        findings.extend(p.finding for p in result.pending if resolver.confirm(p))
+    return findings
