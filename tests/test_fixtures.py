@@ -22,7 +22,9 @@ Expectation = tuple[str, str, int | None]
 
 
 def variants() -> list[Path]:
-    return sorted(p.parent for p in FIXTURES.glob("*/*/pyproject.toml"))
+    """Every fixture backend: ``<preset>/<variant>/`` and ``shapes/<shape>/<variant>/``."""
+    found = [*FIXTURES.glob("*/*/pyproject.toml"), *FIXTURES.glob("shapes/*/*/pyproject.toml")]
+    return sorted(p.parent for p in found)
 
 
 def expected_findings(project: Path) -> set[Expectation]:
@@ -42,7 +44,11 @@ def expected_findings(project: Path) -> set[Expectation]:
     return expected
 
 
-@pytest.mark.parametrize("project", variants(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def _id(project: Path) -> str:
+    return project.relative_to(FIXTURES).as_posix()
+
+
+@pytest.mark.parametrize("project", variants(), ids=_id)
 def test_fixture_findings_match_expectations(project: Path) -> None:
     result = check(CheckOptions(paths=(project,), use_cache=False))
     found = {(d.code, d.path, d.line) for d in result.diagnostics}

@@ -7,17 +7,19 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, NoReturn, TextIO
+from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
+from rich.tree import Tree
 
 from archlint import __version__
 from archlint.core import ALL_PRESETS, ArchlintError, RunResult
-from archlint.engine import CheckOptions, check, rules_by_code
+from archlint.engine import CheckOptions, check, read_layout, rules_by_code
 from archlint.formatters import Formatter, load
+from archlint.formatters.layout import layout_document
 
 app = typer.Typer(
     name="archlint",
@@ -29,7 +31,7 @@ app = typer.Typer(
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-_COMMANDS = ("check", "rules", "explain")
+_COMMANDS = ("check", "rules", "explain", "layout")
 
 
 def _fail(message: str) -> NoReturn:
@@ -183,6 +185,65 @@ def explain_command(code: Annotated[str, typer.Argument(help="A rule code, e.g. 
         console.print(Markdown(text))
     else:
         sys.stdout.write(text)
+
+
+def _role_label(entry: dict[str, Any], base: str) -> str:
+    path = str(entry["path"])
+    name = path[len(base) + 1 :] if base and path.startswith(base + "/") else path
+    role = entry["role"]
+    if entry["matched"]:
+        return f"{name}  [bold]{role}[/bold] [dim](matched {entry['matched']})[/dim]"
+    return f"{name}  [dim]{'no role' if role in ('other', 'shared') else role}[/dim]"
+
+
+def _layout_tree(document: dict[str, Any]) -> Tree:
+    mode = document["mode"]
+    head = f"[bold]{document['preset']}[/bold] ({mode})"
+    if document["scores"]:
+        head += " [dim]scores: " + ", ".join(f"{k} {v}" for k, v in document["scores"].items()) + "[/dim]"
+    tree = Tree(f"{document['project_root']}  layout {head}")
+    roots = ", ".join(document["import_roots"]) or "none found (names from the source root)"
+    tree.add(f"import roots: {roots}")
+    tree.add(f"source root: {document['source_root']}")
+    domains = tree.add(f"domains ({len(document['domains'])})")
+    for domain in document["domains"]:
+        branch = domains.add(f"[bold cyan]{domain['path']}[/bold cyan]")
+        for entry in domain["files"]:
+            branch.add(_role_label(entry, domain["path"]))
+    outside = tree.add(f"outside any domain ({len(document['outside_domains'])})")
+    for entry in document["outside_domains"]:
+        outside.add(_role_label(entry, ""))
+    return tree
+
+
+@app.command("layout")
+def layout_command(
+    path: Annotated[Path, typer.Argument(help="The project, or a folder in it.", metavar="PATH")] = Path("."),
+    preset: Annotated[
+        str | None, typer.Option(help="Read the tree under this preset.", metavar="NAME")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Config file (pyproject.toml or archlint.toml).", metavar="FILE")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json", metavar="NAME")] = "text",
+) -> None:
+    """Show how archlint reads the project: import roots, domains, each file's role and why."""
+    if output_format not in ("text", "json"):
+        _fail(f"unknown format {output_format!r} for layout (expected text or json)")
+    try:
+        tree, root = read_layout(CheckOptions(paths=(path,), config_file=config, preset=preset))
+    except ArchlintError as exc:
+        _fail(str(exc))
+    document = layout_document(tree, str(root))
+    if output_format == "json":
+        import json
+
+        print(json.dumps(document, indent=2))
+        return
+    console = Console(highlight=False)
+    if not console.is_terminal or os.environ.get("NO_COLOR"):
+        console = Console(highlight=False, width=200, no_color=True)
+    console.print(_layout_tree(document))
 
 
 def _version(value: bool) -> None:

@@ -20,6 +20,9 @@ class LayoutMode(str, enum.Enum):
     BY_NAME = "by-name"  # no preset fits: layer rules on files recognised by name, no LAY rules
 
 
+_LAYER_PACKAGES = frozenset({Role.ROUTER, Role.SERVICE, Role.REPOSITORY})
+
+
 @lru_cache(maxsize=4096)
 def _name_matches(name: str, component: str) -> bool:
     """Whether a layout name (``router.py``, ``routes/``, ``*_repository.py``, ``crud``) names
@@ -65,8 +68,17 @@ class Layout:
         ``api/deps.py`` dependencies while the rest of ``api/`` is router."""
         if is_test_path(parts):
             return Role.TESTS, "tests"
+        found = self._nearest(parts, len(parts) - 1)
+        if found is not None and found[0] is Role.UTILS and len(parts) > 1:
+            # ``routes/utils.py`` holds routes: a helper name yields to its layer package.
+            enclosing = self._nearest(parts, len(parts) - 2)
+            if enclosing is not None and enclosing[0] in _LAYER_PACKAGES:
+                return enclosing
+        return found
+
+    def _nearest(self, parts: Sequence[str], start: int) -> tuple[Role, str] | None:
         last = len(parts) - 1
-        for i in range(last, -1, -1):
+        for i in range(start, -1, -1):
             component = parts[i] + ("/" if i < last else "")
             if component == "__init__.py":
                 continue

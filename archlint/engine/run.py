@@ -89,6 +89,12 @@ def check(options: CheckOptions) -> RunResult:
     )
 
 
+def read_layout(options: CheckOptions) -> tuple[ProjectTree, Path]:
+    """How archlint reads the project at ``options.paths``: its classified tree and root."""
+    project = resolve_project(options)
+    return project.tree, project.root
+
+
 def check_sources(
     sources: Mapping[str, str],
     roles: Mapping[str, Any],
@@ -120,4 +126,4 @@ def check_sources(
     return sorted((d for d in diagnostics if d.code in codes), key=lambda d: d.sort_key)
 
 
-__all__ = ["CheckOptions", "Project", "check", "check_sources", "resolve_project"]
+__all__ = ["CheckOptions", "Project", "check", "check_sources", "read_layout", "resolve_project"]

@@ -19,6 +19,30 @@ CONTAINERS = frozenset(
     {"v1", "v2", "v3", "routers", "domains", "domain", "modules", "features", "apps", "contexts"}
 )
 
+# Names of shared infrastructure packages: never a domain, whatever they hold (a ``kit/``
+# with base services and repositories is a toolkit, not a feature).
+SHARED_NAMES = frozenset(
+    {
+        "core",
+        "common",
+        "commons",
+        "shared",
+        "kit",
+        "lib",
+        "libs",
+        "base",
+        "infra",
+        "infrastructure",
+        "db",
+        "database",
+        "middleware",
+        "middlewares",
+        "internal",
+        "framework",
+        "toolkit",
+    }
+)
+
 # Roles that say nothing about a folder being a feature: every package may hold them.
 _NEUTRAL = frozenset({Role.TESTS, Role.SHARED, Role.OTHER})
 
@@ -70,7 +94,7 @@ def _hidden(folder: str) -> bool:
 
 def _is_candidate(index: FolderIndex, folder: str, layout: Layout) -> bool:
     """A folder holding a router, service or data-layer module next to another layer's."""
-    if _hidden(folder) or _role_named(folder, layout):
+    if _hidden(folder) or _basename(folder) in SHARED_NAMES or _role_named(folder, layout):
         return False
     roles = index.roles(folder, layout)
     return bool(roles & DEFINING_ROLES) and len(roles) >= 2
@@ -111,6 +135,8 @@ def detect_domains(index: FolderIndex, layout: Layout) -> tuple[str, ...]:
         for child in index.children.get(container, ()):
             folder = posixpath.join(container, child[:-1]) if container else child[:-1]
             if not child.endswith("/") or folder in domains or _hidden(folder):
+                continue
+            if _basename(folder) in SHARED_NAMES:
                 continue
             if not _role_named(folder, layout) and index.roles(folder, layout) & DEFINING_ROLES:
                 domains.add(folder)

@@ -59,33 +59,29 @@ def find_import_roots(files: Sequence[str], sources: Mapping[str, bytes]) -> tup
         if top in places and top not in _STDLIB:
             wanted[top][second] += count
     packages = {place for place in children if place}
+    # Every copy of an imported name the imports fit, shallowest first: a package inside one
+    # already taken (``polar/integrations/github/`` under ``polar/``) is the project's own
+    # sub-package, not a second root, however often ``import github`` appears.
+    candidates: list[tuple[int, int, str, bool]] = []
+    for top, seconds in wanted.items():
+        for place in places[top]:
+            fit = sum(n for second, n in seconds.items() if not second or second in children[place])
+            if fit:
+                candidates.append((place.count("/"), -fit, place, place in packages))
+    taken: list[str] = []
     roots: set[str] = set()
-    # Packages first: ``from app.core import x`` with ``backend/app/core/`` is unambiguous.
-    # A bare module (``from config import settings``) only counts next to a package root or at
-    # the top, so ``import redis`` does not make ``core/`` a root for ``core/redis.py``.
-    for top, seconds in sorted(wanted.items()):
-        roots.update(_best_parent(places[top] & packages, seconds, children))
-    for top, seconds in sorted(wanted.items()):
-        modules = {p for p in places[top] - packages if (posixpath.dirname(p) or ".") in roots | {"."}}
-        if not roots:
-            modules = places[top] - packages
-        roots.update(_best_parent(modules, seconds, children))
-    return tuple(sorted(roots))
-
-
-def _best_parent(candidates: set[str], seconds: Counter[str], children: Mapping[str, set[str]]) -> set[str]:
-    """The parent of the candidate the imports fit best (deepest-first ties to the shallowest)."""
-    best: tuple[int, int, str] | None = None
-    for place in candidates:
-        fit = sum(n for second, n in seconds.items() if not second or second in children[place])
-        if fit == 0:
+    for _, _, place, is_package in sorted(candidates):
+        if any(place == t or place.startswith(t + "/") for t in taken):
             continue
-        rank = (-fit, place.count("/"), place)
-        if best is None or rank < best:
-            best = rank
-    if best is None:
-        return set()
-    return {posixpath.dirname(best[2]) or "."}
+        parent = posixpath.dirname(place) or "."
+        if not is_package and roots and parent not in roots:
+            # A bare module (``from config import x``) only counts next to a package root, so
+            # ``import redis`` does not make ``core/`` a root because of ``core/redis.py``.
+            continue
+        if is_package:
+            taken.append(place)
+        roots.add(parent)
+    return tuple(sorted(roots))
 
 
 def root_of(path: str, roots: Sequence[str]) -> str | None:

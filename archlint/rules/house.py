@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from archlint.core import DEFINING_ROLES, ProjectTree, Role, inside, vocabulary_match
@@ -46,10 +46,48 @@ def _example(names: Counter[str]) -> str:
     return sorted(names.items(), key=lambda item: (-item[1], item[0]))[0][0]
 
 
+# Layers whose spelling is a convention worth keeping; utils, helpers, constants and the like
+# are too loosely named across teams to call one spelling wrong.
+_CONVENTIONAL = frozenset(
+    {
+        Role.ROUTER,
+        Role.SERVICE,
+        Role.REPOSITORY,
+        Role.DEPENDENCIES,
+        Role.SCHEMAS,
+        Role.MODELS,
+        Role.EXCEPTIONS,
+    }
+)
+
+
+def peer_groups(domains: Sequence[str]) -> dict[str, list[str]]:
+    """Domains that share a convention: the domains of one container (``src/`` or
+    ``plugins/``), the sub-domains of one domain, and the domains of small sibling containers
+    (the areas of ``v1/<area>/<domain>``) together."""
+    domain_set = set(domains)
+    sizes = Counter(posixpath.dirname(d) for d in domains)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for domain in domains:
+        container = posixpath.dirname(domain)
+        if container in domain_set or sizes[container] >= 3:
+            key = container
+        else:
+            key = posixpath.dirname(container) + "/*"
+        groups[key].append(domain)
+    return groups
+
+
 def outliers(tree: ProjectTree) -> Iterator[Outlier]:
-    """Children whose layer the other domains spell another way, by a clear majority (at
-    least twice as many domains, and two or more): one finding per misnamed module."""
+    """Children whose layer their peer domains spell another way: the house spelling is
+    followed by two or more peers, a third of them at least, and twice as many as the
+    outlier's; one finding per misnamed module."""
     children = tree.domain_children()
+    for group in peer_groups(tree.domains).values():
+        yield from _group_outliers(tree, {d: children[d] for d in group})
+
+
+def _group_outliers(tree: ProjectTree, children: dict[str, set[str]]) -> Iterator[Outlier]:
     per_domain: dict[str, list[tuple[str, Role, str]]] = {}
     counts: dict[Role, Counter[str]] = defaultdict(Counter)
     examples: dict[tuple[Role, str], Counter[str]] = defaultdict(Counter)
@@ -57,7 +95,7 @@ def outliers(tree: ProjectTree) -> Iterator[Outlier]:
         spelled = []
         for child in sorted(names):
             found = child_spelling(tree, child)
-            if found is not None:
+            if found is not None and found[0] in _CONVENTIONAL:
                 spelled.append((child, *found))
         per_domain[domain] = spelled
         for role, key in {(role, key) for _, role, key in spelled}:
@@ -67,7 +105,9 @@ def outliers(tree: ProjectTree) -> Iterator[Outlier]:
     house: dict[Role, str] = {}
     for role, keys in counts.items():
         ranked = keys.most_common()
-        if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        top = ranked[0][1]
+        # A convention is what a third of the peers or more follow, and more than any other.
+        if top >= 2 and 3 * top >= len(children) and (len(ranked) == 1 or top > ranked[1][1]):
             house[role] = ranked[0][0]
     for domain, spelled in sorted(per_domain.items()):
         for child, role, key in spelled:
