@@ -57,18 +57,19 @@ def invalid(
 
 @dataclass(frozen=True, slots=True)
 class TreeCase:
-    """An inline case for a project rule: a file tree under a preset and the paths it flags."""
+    """An inline case for a project rule: a file tree under a preset (None: no config, the
+    layout detected) and the paths it flags."""
 
-    preset: str
+    preset: str | None
     files: tuple[str, ...]
     expected: tuple[str, ...] = ()
 
 
-def valid_tree(preset: str, *files: str) -> TreeCase:
+def valid_tree(preset: str | None, *files: str) -> TreeCase:
     """A tree the rule must stay silent on."""
     return TreeCase(preset=preset, files=files)
 
 
-def invalid_tree(preset: str, *files: str, flagged: tuple[str, ...]) -> TreeCase:
+def invalid_tree(preset: str | None, *files: str, flagged: tuple[str, ...]) -> TreeCase:
     """A tree the rule must flag at exactly the ``flagged`` paths."""
     return TreeCase(preset=preset, files=files, expected=flagged)

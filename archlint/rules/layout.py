@@ -51,8 +51,16 @@ class UnexpectedModuleInDomain(ProjectRule[NoOptions]):
     """
     ## What it does
     Flags a module or package inside a domain whose name is not one the layout allows (its
-    layer names plus `__init__.py`), and suggests the nearest allowed name: `services.py`
-    -> did you mean `service.py`?; `repositories/` -> `crud/` in modular-monolith.
+    layer names plus `__init__.py`), and suggests the layout's name for the same layer:
+    `services.py` -> did you mean `service.py`?; `repositories/` -> `crud/` in
+    modular-monolith. That is when a preset is declared (`preset` in `[tool.archlint]` or
+    `--preset`).
+
+    When the layout is detected, archlint learns the team's own spelling instead: a name
+    used by the domains consistently (`routes.py`, `repository.py`, `views.py`) is the house
+    convention and is never reported. Only an outlier is: a domain that spells a layer
+    differently from its peer domains (the other domains of its folder) when two or more
+    peers, a third of them at least and twice as many as the outlier's spelling, agree.
 
     ## Why is this bad?
     Every extra name is a new place for code to hide. When one domain has `services.py`,
@@ -139,6 +147,31 @@ class UnexpectedModuleInDomain(ProjectRule[NoOptions]):
             "src/aws/config.py",
             "src/main.py",
         ),
+        # Detected layouts: the house spelling is the team's convention, outliers are not.
+        invalid_tree(
+            None,
+            "src/orders/routes.py",
+            "src/orders/repository.py",
+            "src/users/routes.py",
+            "src/users/repository.py",
+            "src/billing/routes.py",
+            "src/billing/repository.py",
+            "src/shipping/endpoints.py",
+            "src/shipping/repository.py",
+            flagged=("src/shipping/endpoints.py",),
+        ),
+        valid_tree(
+            None,
+            "src/orders/routes.py",
+            "src/orders/repository.py",
+            "src/orders/pricing.py",
+            "src/users/routes.py",
+            "src/users/repository.py",
+            "src/billing/routes/__init__.py",
+            "src/billing/routes/invoices.py",
+            "src/billing/repository.py",
+            "src/billing/refund_service.py",
+        ),
     )
 
     def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
@@ -184,7 +217,9 @@ class MissingLayerModule(ProjectRule[NoOptions]):
     `router.py` and `service.py` in layered-v1, `router.py` in best-practices (integration
     packages holding a `client.py` are exempt), `routes/` and `services/` in
     modular-monolith, and exactly `endpoint.py`, `services.py`, `interface.py` and
-    `database.py` in domain-routers.
+    `database.py` in domain-routers. A layer present under another name is LAY001's
+    finding, not a second one. Only declared presets require layers: a detected layout
+    leaves which layers a domain needs to the team.
 
     ## Why is this bad?
     A domain without its service layer pushes that logic somewhere else, usually into the
@@ -226,6 +261,22 @@ class MissingLayerModule(ProjectRule[NoOptions]):
             "backend/src/v1/users/router.py",
             "backend/src/v1/users/repository.py",
             flagged=("backend/src/v1/users",),
+        ),
+        # One mistake, one finding: services.py is LAY001's, so service.py is not missing too.
+        valid_tree(
+            "layered-v1",
+            "backend/src/v1/orders/router.py",
+            "backend/src/v1/orders/services.py",
+        ),
+        # A detected layout requires nothing: a domain without a router is the team's call.
+        valid_tree(
+            None,
+            "src/orders/router.py",
+            "src/orders/service.py",
+            "src/users/router.py",
+            "src/users/service.py",
+            "src/notifications/service.py",
+            "src/notifications/repository.py",
         ),
         invalid_tree(
             "modular-monolith",
@@ -287,6 +338,11 @@ class AdHocTopLevelPackage(ProjectRule[NoOptions]):
     Flags a top-level package under the source root that is neither a domain (or the folder
     holding the domains, like `v1/` or `routers/`) nor a declared shared package: typically a
     technical-concern folder such as `controllers/` or `handlers/` holding one file per domain.
+
+    When the layout is detected, only a package named for a layer (`controllers/`,
+    `services/`, `repositories/` ...) next to the domains is flagged, when it holds modules
+    named after two or more domains while most domains keep that layer inside themselves.
+    Shared `models/` or `schemas/` packages are a common convention and never flagged.
 
     ## Why is this bad?
     Grouping code by technical concern next to domain packages splits every domain in two:
@@ -353,6 +409,26 @@ class AdHocTopLevelPackage(ProjectRule[NoOptions]):
             "backend/package/routers/users/endpoint.py",
             "backend/package/core/config.py",
             "backend/main.py",
+        ),
+        invalid_tree(
+            None,
+            "src/orders/router.py",
+            "src/orders/service.py",
+            "src/users/router.py",
+            "src/users/service.py",
+            "src/controllers/orders.py",
+            "src/controllers/users.py",
+            flagged=("src/controllers",),
+        ),
+        valid_tree(
+            None,
+            "src/orders/router.py",
+            "src/orders/service.py",
+            "src/users/router.py",
+            "src/users/service.py",
+            "src/models/orders.py",
+            "src/models/users.py",
+            "src/core/users.py",
         ),
     )
 
