@@ -20,7 +20,14 @@ class LayoutMode(str, enum.Enum):
     BY_NAME = "by-name"  # no preset fits: layer rules on files recognised by name, no LAY rules
 
 
-_LAYER_PACKAGES = frozenset({Role.ROUTER, Role.SERVICE, Role.REPOSITORY})
+_LAYER_PACKAGES = frozenset({Role.ROUTER, Role.SERVICE, Role.REPOSITORY, Role.DEPENDENCIES})
+_WEAK_FILE_ROLES = frozenset({Role.UTILS, Role.TASKS, Role.CONSTANTS, Role.CONFIG})
+# Package names that can only mean one layer; ``api/`` and ``services/`` also hold other
+# layers' modules (``api/deps.py``, ``services/orders/repository.py``) and do not outrank them.
+_STRONG_PACKAGES = frozenset(
+    {"routers", "routes", "endpoints", "controllers", "views", "dependencies", "deps"}
+    | {"repositories", "repos", "crud"}
+)
 
 
 @lru_cache(maxsize=4096)
@@ -68,35 +75,42 @@ class Layout:
         ``api/deps.py`` dependencies while the rest of ``api/`` is router."""
         if is_test_path(parts):
             return Role.TESTS, "tests"
-        found = self._nearest(parts, len(parts) - 1)
-        if found is not None and found[0] is Role.UTILS and len(parts) > 1:
-            # ``routes/utils.py`` holds routes: a helper name yields to its layer package.
-            enclosing = self._nearest(parts, len(parts) - 2)
-            if enclosing is not None and enclosing[0] in _LAYER_PACKAGES:
-                return enclosing
-        return found
-
-    def _nearest(self, parts: Sequence[str], start: int) -> tuple[Role, str] | None:
         last = len(parts) - 1
-        for i in range(start, -1, -1):
-            component = parts[i] + ("/" if i < last else "")
-            if component == "__init__.py":
-                continue
-            for role, names in self.roles.items():
-                for name in names:
-                    segments = name.removesuffix("/").split("/")
-                    start = i - len(segments) + 1
-                    if start < 0:
-                        continue
-                    if len(segments) > 1 and parts[start:i] != segments[:-1]:
-                        continue
-                    tail = segments[-1] + ("/" if name.endswith("/") else "")
-                    if _name_matches(tail, component):
-                        return role, name
-            found = vocabulary_match(component)
-            if found is not None:
-                role, pattern = found
-                return role, pattern + ("/" if component.endswith("/") else ".py")
+        own = self._at(parts, last)
+        enclosing = next((m for i in range(last - 1, -1, -1) if (m := self._at(parts, i))), None)
+        if own is None:
+            return enclosing
+        if enclosing is not None and enclosing[0] is not own[0]:
+            # ``routes/utils.py`` and ``api/v1/tasks.py`` hold routes: a helper's name yields
+            # to its layer package; and a package that can only mean one layer
+            # (``routers/``, ``dependencies/``, ``crud/``) outranks a file named for another.
+            if own[0] in _WEAK_FILE_ROLES and enclosing[0] in _LAYER_PACKAGES:
+                return enclosing
+            if own[0] in _LAYER_PACKAGES and stem_of(enclosing[1]) in _STRONG_PACKAGES:
+                return enclosing
+        return own
+
+    def _at(self, parts: Sequence[str], i: int) -> tuple[Role, str] | None:
+        """The role the name at ``parts[i]`` gives: the layout's own names, then the vocabulary
+        (names spanning folders, like ``api/deps.py``, end at ``i``)."""
+        component = parts[i] + ("/" if i < len(parts) - 1 else "")
+        if component == "__init__.py":
+            return None
+        for role, names in self.roles.items():
+            for name in names:
+                segments = name.removesuffix("/").split("/")
+                start = i - len(segments) + 1
+                if start < 0:
+                    continue
+                if len(segments) > 1 and list(parts[start:i]) != segments[:-1]:
+                    continue
+                tail = segments[-1] + ("/" if name.endswith("/") else "")
+                if _name_matches(tail, component):
+                    return role, name
+        found = vocabulary_match(component)
+        if found is not None:
+            role, pattern = found
+            return role, pattern + ("/" if component.endswith("/") else ".py")
         return None
 
     @property

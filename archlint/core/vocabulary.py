@@ -34,6 +34,7 @@ VOCABULARY: Mapping[Role, tuple[str, ...]] = {
         "*_repo",
         "crud",
         "*_crud",
+        "crud_*",
         "dal",
         "dao",
         "*_dao",
@@ -80,11 +81,14 @@ def stem_of(component: str) -> str:
 
 def vocabulary_match(component: str) -> tuple[Role, str] | None:
     """The role a module or package name plays by the vocabulary, and the spelling matched
-    (``*_repository`` for ``user_repository.py``)."""
+    (``*_repository`` for ``user_repository.py``). Globs name modules only: a package named
+    ``pet_service/`` is usually a whole service of a larger system, not a service layer."""
     stem = stem_of(component)
     found = _EXACT.get(stem)
     if found is not None:
         return found
+    if component.endswith("/"):
+        return None
     for pattern, role in _GLOBS:
         if fnmatch.fnmatchcase(stem, pattern):
             return role, pattern

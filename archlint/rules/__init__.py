@@ -6,7 +6,8 @@ from typing import Any
 
 from archlint.rules.base import FileRule, ProjectRule, Rule
 from archlint.rules.context import DEFAULT_SESSION_NAMES, FileContext
-from archlint.rules.layout import AdHocTopLevelPackage, MissingLayerModule, UnexpectedModuleInDomain
+from archlint.rules.layout import MissingLayerModule, UnexpectedModuleInDomain
+from archlint.rules.packages import AdHocTopLevelPackage
 from archlint.rules.repository import CommitInRepository
 from archlint.rules.router import LogicInRouteHandler, QueryInRouter, TransactionInRouter
 from archlint.rules.service import HTTPExceptionInService

@@ -23,7 +23,9 @@ class CommitInRepository(FileRule[NoOptions]):
     Flags transaction control in the data layer (repository, crud, database modules):
     `commit`, `rollback`, `begin` and `begin_nested` called on a session-like receiver, plain
     or awaited, including `async with self.session.begin():`. `flush` and `add` are allowed:
-    they send work to the database without ending the unit of work.
+    they send work to the database without ending the unit of work. A Unit of Work (a class
+    named `*UnitOfWork` or `*UoW`, a `uow.py` module) is the transaction owner this rule asks
+    for and is not flagged.
 
     ## Why is this bad?
     A repository that commits makes every method its own transaction. A service that calls
@@ -144,12 +146,22 @@ class CommitInRepository(FileRule[NoOptions]):
             "async def create(session: AsyncSession):\n    await session.commit()\n",
             role=Role.SERVICE,
         ),
+        valid(
+            "class SqlAlchemyUnitOfWork:\n"
+            "    def __init__(self, session: AsyncSession):\n"
+            "        self.session = session\n"
+            "    async def commit(self):\n"
+            "        await self.session.commit()\n",
+            role=REPOSITORY,
+        ),
     )
 
     def visit_Call(self, node: cst.Call) -> None:
         target = method_call(node)
         if target is None or target[1] not in TRANSACTION_METHODS:
             return
+        if _unit_of_work(self.ctx.symbol, self.ctx.info.path):
+            return  # a Unit of Work is the transaction owner the rule asks for
         receiver, method = target
         self.ctx.report_session(
             self.code,
@@ -159,3 +171,12 @@ class CommitInRepository(FileRule[NoOptions]):
             f"`{self.ctx.source_of(receiver)}.{method}()` in data layer '{self.ctx.symbol}': "
             "let the service own the transaction (use flush() here)",
         )
+
+
+def _unit_of_work(symbol: str, path: str) -> bool:
+    """Code of a Unit of Work (a ``*UnitOfWork``/``*UoW`` class, a ``uow.py`` module), which
+    owns the transaction by design even when it sits in the data layer's package."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".py").lower()
+    if stem in ("uow", "unit_of_work") or stem.endswith(("_uow", "_unit_of_work")):
+        return True
+    return any(part.lower().endswith(("unitofwork", "uow")) for part in symbol.split("."))
