@@ -77,6 +77,17 @@ def test_syntax_error_is_reported_and_the_rest_still_linted(tmp_path: Path) -> N
     assert ("RTR001", "backend/src/v1/orders/router.py", 11, 18) in findings
 
 
+def test_a_jinja_template_named_py_is_not_a_syntax_error(tmp_path: Path) -> None:
+    template = "class {{ name }}Client:\n{% for m in methods %}\n    def {{ m }}(self): ...\n{% endfor %}\n"
+    broken = "def total(:\n    return {'a': '{% raw %}'}\n"  # template text inside a string
+    project = base_project(
+        tmp_path,
+        **{"backend/src/templates/client.py": template, "backend/src/v1/orders/schemas.py": broken},
+    )
+    paths = {(code, path) for code, path, *_ in triples(project) if code == "SYN001"}
+    assert paths == {("SYN001", "backend/src/v1/orders/schemas.py")}
+
+
 def test_undecodable_file_is_syn001(tmp_path: Path) -> None:
     project = base_project(tmp_path)
     (project / "backend/src/v1/orders/schemas.py").write_bytes(b"name = '\xff\xfe\xfa'\n")
@@ -220,7 +231,7 @@ def test_detection_picks_each_fixture_preset(preset: str) -> None:
     clean = Path(__file__).resolve().parent.parent / "fixtures" / preset / "clean"
     files = discover(clean, ())
     sources, _ = read_sources(clean, files)
-    tree = detect(files, find_import_roots(files, sources), str(clean))
+    tree = detect(files, find_import_roots(files, sources))
     assert (tree.layout.name, tree.mode) == (preset, LayoutMode.DETECTED)
     assert tree.scores[preset] == max(tree.scores.values())
 

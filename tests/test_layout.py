@@ -141,9 +141,20 @@ def test_shared_toolkits_and_layer_packages_are_never_domains() -> None:
         "server/polar/users/service.py",
         "server/polar/kit/services.py",
         "server/polar/kit/repository.py",
-        "server/polar/services/service.py",
-        "server/polar/services/crud.py",
+        "server/polar/services/email_service.py",
+        "server/polar/services/schemas.py",
     ) == ("server/polar/orders", "server/polar/users")
+
+
+def test_a_domain_named_like_a_layer_is_still_a_domain() -> None:
+    # dispatch's on-call "service" entity: views.py + service.py + models.py, among domains.
+    assert _domains(
+        "src/dispatch/incident/views.py",
+        "src/dispatch/incident/service.py",
+        "src/dispatch/service/views.py",
+        "src/dispatch/service/service.py",
+        "src/dispatch/service/models.py",
+    ) == ("src/dispatch/incident", "src/dispatch/service")
 
 
 def test_a_lone_domain_under_a_domain_container_is_a_domain() -> None:
@@ -268,8 +279,13 @@ def test_layout_text_names_the_layout_the_import_root_and_each_role() -> None:
     assert "db.py  no role" in result.stdout
 
 
-def test_layout_of_a_tree_without_layers_exits_2(tmp_path: Path) -> None:
-    (tmp_path / "tool.py").write_text("print('hi')\n")
-    result = runner.invoke(app, ["layout", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "plays a layer role" in result.output
+def test_layout_shows_a_tree_without_layers_that_check_refuses(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "config.py").write_text("DEBUG = True\n")
+    result = runner.invoke(app, ["layout", str(tmp_path)], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    assert "config.py  config (matched config.py)" in result.stdout
+    assert "no file plays a layer role" in result.stdout
+    refused = runner.invoke(app, ["check", str(tmp_path)])
+    assert refused.exit_code == 2
+    assert "plays a layer role" in refused.output

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from archlint import __version__
-from archlint.core import ALL_PRESETS, ArchlintError, RunResult
+from archlint.core import ALL_PRESETS, DEFINING_ROLES, ArchlintError, RunResult
 from archlint.engine import CheckOptions, check, read_layout, rules_by_code
 from archlint.formatters import Formatter, load
 from archlint.formatters.layout import layout_document
@@ -244,6 +244,11 @@ def layout_command(
     if not console.is_terminal or os.environ.get("NO_COLOR"):
         console = Console(highlight=False, width=200, no_color=True)
     console.print(_layout_tree(document))
+    if not any(m.role in DEFINING_ROLES for m in tree.modules):
+        console.print(
+            "note: no file plays a layer role (router, service, data layer): "
+            "`archlint check` has nothing to check here"
+        )
 
 
 def _version(value: bool) -> None:

@@ -41,6 +41,64 @@ def _name_matches(name: str, component: str) -> bool:
     return fnmatch.fnmatchcase(stem_of(component), name)
 
 
+class _Names:
+    """A layout's role names compiled for lookup: one answer per distinct file or folder name."""
+
+    def __init__(self, roles: Mapping[Role, tuple[str, ...]]) -> None:
+        self.nested: list[tuple[Role, str, list[str]]] = []
+        self.flat: list[tuple[Role, str]] = []
+        for role, names in roles.items():
+            for name in names:
+                segments = name.removesuffix("/").split("/")
+                if len(segments) > 1:
+                    self.nested.append((role, name, segments))
+                else:
+                    self.flat.append((role, name))
+        self._memo: dict[str, tuple[Role, str] | None] = {}
+        self._own: dict[str, Role | None] = {}
+        self.folders: dict[tuple[str, ...], tuple[Role, str] | None] = {}
+
+    def own(self, component: str) -> Role | None:
+        """The role the layout's own single names give ``component``, without the vocabulary."""
+        if component not in self._own:
+            self._own[component] = next(
+                (role for role, name in self.flat if _name_matches(name, component)), None
+            )
+        return self._own[component]
+
+    def single(self, component: str) -> tuple[Role, str] | None:
+        try:
+            return self._memo[component]
+        except KeyError:
+            pass
+        found: tuple[Role, str] | None = None
+        for role, name in self.flat:
+            if _name_matches(name, component):
+                found = (role, name)
+                break
+        else:
+            vocabulary = vocabulary_match(component)
+            if vocabulary is not None:
+                role, pattern = vocabulary
+                found = (role, pattern + ("/" if component.endswith("/") else ".py"))
+        self._memo[component] = found
+        return found
+
+
+# Layouts are few per run and immutable: their compiled names live as long as they do.
+_COMPILED: dict[int, tuple[Layout, _Names]] = {}
+
+
+def _compiled(layout: Layout) -> _Names:
+    entry = _COMPILED.get(id(layout))
+    if entry is None or entry[0] is not layout:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        entry = (layout, _Names(layout.roles))
+        _COMPILED[id(layout)] = entry
+    return entry[1]
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
     """A backend layout, relative to its source root.
@@ -62,11 +120,7 @@ class Layout:
 
     def role_of_child(self, child: str) -> Role | None:
         """The role this layout declares for a single name (``service.py`` or ``routes/``)."""
-        for role, names in self.roles.items():
-            for name in names:
-                if "/" not in name.removesuffix("/") and _name_matches(name, child):
-                    return role
-        return None
+        return _compiled(self).own(child)
 
     def match(self, parts: Sequence[str]) -> tuple[Role, str] | None:
         """The role of a file at ``parts`` (inside its domain, or inside its import root) and
@@ -77,7 +131,7 @@ class Layout:
             return Role.TESTS, "tests"
         last = len(parts) - 1
         own = self._at(parts, last)
-        enclosing = next((m for i in range(last - 1, -1, -1) if (m := self._at(parts, i))), None)
+        enclosing = self._enclosing(tuple(parts[:last]))
         if own is None:
             return enclosing
         if enclosing is not None and enclosing[0] is not own[0]:
@@ -90,28 +144,28 @@ class Layout:
                 return enclosing
         return own
 
+    def _enclosing(self, folder: tuple[str, ...]) -> tuple[Role, str] | None:
+        """The nearest role-named package on a folder path (memoised: files share folders)."""
+        memo = _compiled(self).folders
+        if folder not in memo:
+            path = [*folder, "__init__.py"]
+            memo[folder] = next((m for i in range(len(folder) - 1, -1, -1) if (m := self._at(path, i))), None)
+        return memo[folder]
+
     def _at(self, parts: Sequence[str], i: int) -> tuple[Role, str] | None:
         """The role the name at ``parts[i]`` gives: the layout's own names, then the vocabulary
         (names spanning folders, like ``api/deps.py``, end at ``i``)."""
         component = parts[i] + ("/" if i < len(parts) - 1 else "")
         if component == "__init__.py":
             return None
-        for role, names in self.roles.items():
-            for name in names:
-                segments = name.removesuffix("/").split("/")
-                start = i - len(segments) + 1
-                if start < 0:
-                    continue
-                if len(segments) > 1 and list(parts[start:i]) != segments[:-1]:
-                    continue
+        names = _compiled(self)
+        for role, name, segments in names.nested:
+            start = i - len(segments) + 1
+            if start >= 0 and list(parts[start:i]) == segments[:-1]:
                 tail = segments[-1] + ("/" if name.endswith("/") else "")
                 if _name_matches(tail, component):
                     return role, name
-        found = vocabulary_match(component)
-        if found is not None:
-            role, pattern = found
-            return role, pattern + ("/" if component.endswith("/") else ".py")
-        return None
+        return names.single(component)
 
     @property
     def allowed_children(self) -> frozenset[str]:

@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 
 from archlint.core.model import Role
 
-# Stems (a module ``x.py`` or a package ``x/`` alike) and stem globs, per role. The order
-# inside a role is the order of preference when archlint has to pick one spelling to suggest.
+# Stems (a module ``x.py`` or a package ``x/`` alike), stem globs (modules only) and names
+# ending in ``.py`` (modules only: a ``views/`` package holds HTML views more often than
+# routes), per role.
 VOCABULARY: Mapping[Role, tuple[str, ...]] = {
     Role.ROUTER: (
         "router",
@@ -17,8 +18,8 @@ VOCABULARY: Mapping[Role, tuple[str, ...]] = {
         "route",
         "endpoint",
         "endpoints",
-        "views",
-        "view",
+        "views.py",
+        "view.py",
         "controllers",
         "controller",
         "api",
@@ -33,6 +34,7 @@ VOCABULARY: Mapping[Role, tuple[str, ...]] = {
         "*_repositories",
         "*_repo",
         "crud",
+        "cruds",
         "*_crud",
         "crud_*",
         "dal",
@@ -67,7 +69,16 @@ def _is_glob(pattern: str) -> bool:
 
 
 _EXACT: dict[str, tuple[Role, str]] = {
-    stem: (role, stem) for role, stems in VOCABULARY.items() for stem in stems if not _is_glob(stem)
+    stem: (role, stem)
+    for role, stems in VOCABULARY.items()
+    for stem in stems
+    if not _is_glob(stem) and not stem.endswith(".py")
+}
+_MODULES: dict[str, tuple[Role, str]] = {
+    stem.removesuffix(".py"): (role, stem.removesuffix(".py"))
+    for role, stems in VOCABULARY.items()
+    for stem in stems
+    if stem.endswith(".py")
 }
 _GLOBS: tuple[tuple[str, Role], ...] = tuple(
     (stem, role) for role, stems in VOCABULARY.items() for stem in stems if _is_glob(stem)
@@ -89,6 +100,9 @@ def vocabulary_match(component: str) -> tuple[Role, str] | None:
         return found
     if component.endswith("/"):
         return None
+    found = _MODULES.get(stem)
+    if found is not None:
+        return found
     for pattern, role in _GLOBS:
         if fnmatch.fnmatchcase(stem, pattern):
             return role, pattern

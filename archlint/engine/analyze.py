@@ -96,6 +96,8 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         if was_enabled:
             gc.enable()
     if isinstance(parsed, FileResult):
+        if _template(source):
+            return FileResult(info=info)  # a Jinja template with a .py name is not Python
         return parsed
     text = _decode(source, parsed.encoding) or parsed.code
     try:
@@ -114,6 +116,12 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         summary=context.summary() if _worth_summarising(context) else FileSummary(info.module),
         suppressions=parse_suppressions(text),
     )
+
+
+def _template(source: bytes) -> bool:
+    """Template markup that starts a line (``{% if x %}``, ``{{ name }}``), which no Python
+    statement can. Only asked of a file that does not parse."""
+    return any(line.lstrip().startswith((b"{%", b"{{")) for line in source.splitlines())
 
 
 def _worth_summarising(context: FileContext) -> bool:

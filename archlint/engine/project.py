@@ -7,7 +7,9 @@ given only limit what is reported; module names come from the project's own impo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +17,15 @@ from archlint.config import Config, find_config, load_config
 from archlint.core import ConfigError, LayoutMode, ProjectTree, UsageError
 from archlint.engine.discovery import discover, read_sources
 from archlint.engine.selection import all_options, check_selectors, enabled_codes, rules_by_code
-from archlint.layouts import PRESETS, build_layout, classify, declared_base, detect, find_import_roots
+from archlint.layouts import (
+    PRESETS,
+    build_layout,
+    classify,
+    declared_base,
+    detect,
+    find_import_roots,
+    require_layer_roles,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,16 +113,36 @@ def _has_layout_overrides(config: Config) -> bool:
     )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Classification allocates a few small objects per file and frees none: the cyclic
+    collector would only walk them again and again (a fifth of the stage's time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def classified_tree(
     config: Config, preset: str | None, files: list[str], sources: Mapping[str, bytes]
 ) -> ProjectTree:
     """The tree under the declared layout, or the detected one."""
+    with _collector_paused():
+        return _classified_tree(config, preset, files, sources)
+
+
+def _classified_tree(
+    config: Config, preset: str | None, files: list[str], sources: Mapping[str, bytes]
+) -> ProjectTree:
     where = config.project_root
     if not files:
         raise UsageError(f"no Python file found under {where}")
     import_roots = find_import_roots(files, sources)
     if preset is None and not _has_layout_overrides(config):
-        return detect(files, import_roots, str(where))
+        return detect(files, import_roots)
     overrides = config.layout
     layout = build_layout(
         preset or declared_base(files),
@@ -132,7 +162,7 @@ def classified_tree(
     return tree
 
 
-def resolve_project(options: CheckOptions) -> Project:
+def resolve_project(options: CheckOptions, *, require_roles: bool = True) -> Project:
     """Config, files, layout and classification for a run; raises ArchlintError with a clear
     message (a config error before anything about the tree, so it is never hidden)."""
     config = load_project_config(options)
@@ -144,6 +174,8 @@ def resolve_project(options: CheckOptions) -> Project:
     files = discover(config.project_root, config.exclude)
     sources, unreadable = read_sources(config.project_root, files)
     tree = classified_tree(config, preset, files, sources)
+    if require_roles and tree.mode is not LayoutMode.DECLARED:
+        require_layer_roles(tree, str(config.project_root))
     enabled = enabled_codes(
         tree.layout.name,
         select=options.select if options.select is not None else config.select,

@@ -90,8 +90,9 @@ def check(options: CheckOptions) -> RunResult:
 
 
 def read_layout(options: CheckOptions) -> tuple[ProjectTree, Path]:
-    """How archlint reads the project at ``options.paths``: its classified tree and root."""
-    project = resolve_project(options)
+    """How archlint reads the project at ``options.paths``: its classified tree and root,
+    even when no file plays a layer role (which ``check`` refuses)."""
+    project = resolve_project(options, require_roles=False)
     return project.tree, project.root
 
 

@@ -1,7 +1,7 @@
 """The preset layouts, custom layouts from config, the import root, classification and detection."""
 
 from archlint.layouts.classify import classify, pick_root
-from archlint.layouts.detect import BY_LAYER, declared_base, detect
+from archlint.layouts.detect import BY_LAYER, declared_base, detect, require_layer_roles
 from archlint.layouts.domains import FolderIndex
 from archlint.layouts.imports import find_import_roots
 from archlint.layouts.presets import PRESETS, build_layout
@@ -16,4 +16,5 @@ __all__ = [
     "detect",
     "find_import_roots",
     "pick_root",
+    "require_layer_roles",
 ]

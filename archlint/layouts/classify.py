@@ -50,7 +50,8 @@ def pick_root(layout: Layout, files: Sequence[str]) -> str | None:
 
 def detected_source_root(domains: Sequence[str], import_roots: Sequence[str]) -> str:
     """Where a detected layout's domains live: the folder all their containers share."""
-    outer = [d for d in domains if not any(d.startswith(o + "/") for o in domains)]
+    domain_set = set(domains)
+    outer = [d for d in domains if _deepest_domain(d, domain_set) is None]
     containers = {posixpath.dirname(d) or "." for d in outer}
     if containers:
         common = posixpath.commonpath(sorted(containers)) if "." not in containers else "."
@@ -60,13 +61,28 @@ def detected_source_root(domains: Sequence[str], import_roots: Sequence[str]) ->
 
 def _names(path: str, primary: str, bases: Sequence[str]) -> tuple[str, ...]:
     """Every dotted name a module may be imported under, the project's own first."""
+    full = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
     names = [primary]
     for base in bases:
-        rel = inside(path, base)
-        name = dotted(rel.split("/"))[0] if rel else None
+        if base == ".":
+            name = full
+        elif path.startswith(base + "/"):
+            name = full[len(base) + 1 :]
+        else:
+            continue
         if name and name not in names:
             names.append(name)
     return tuple(names)
+
+
+def _deepest_domain(path: str, domains: set[str]) -> str | None:
+    """The deepest domain folder holding ``path`` (``.`` is the source-root domain)."""
+    folder = path
+    while "/" in folder:
+        folder = folder.rsplit("/", 1)[0]
+        if folder in domains:
+            return folder
+    return "." if "." in domains else None
 
 
 def classify(
@@ -77,6 +93,7 @@ def classify(
     import_roots: Sequence[str] = (),
     source_root: str | None = None,
     index: FolderIndex | None = None,
+    domains: Sequence[str] | None = None,
 ) -> ProjectTree:
     """Classify ``files`` (POSIX, relative to the project root) under ``layout``.
 
@@ -90,21 +107,28 @@ def classify(
         root = posixpath.normpath(source_root or pick_root(layout, files) or ".")
         domains = glob_domains(index, layout, root)
     else:
-        domains = detect_domains(index, layout)
+        domains = tuple(domains) if domains is not None else detect_domains(index, layout)
         root = detected_source_root(domains, import_roots)
-    by_depth = sorted(domains, key=lambda d: (-d.count("/"), d))
+    domain_set = set(domains)
     bases = (*import_roots, root, ".")
     modules: list[ModuleInfo] = []
+    folders: dict[str, tuple[str | None, str]] = {}  # folder -> (domain, import base)
     for path in files:
-        domain = next((d for d in by_depth if inside(path, d) is not None), None)
-        import_root = root_of(path, import_roots)
-        base = import_root if import_root is not None else (root if inside(path, root) else ".")
-        primary, is_package = dotted((inside(path, base) or path).split("/"))
+        folder = path.rpartition("/")[0]
+        if folder not in folders:
+            import_root = root_of(path, import_roots)
+            base = import_root if import_root is not None else (root if inside(path, root) else ".")
+            folders[folder] = (_deepest_domain(path, domain_set), base)
+        domain, base = folders[folder]
+        rel = path if base == "." else path[len(base) + 1 :] if path.startswith(base + "/") else path
+        rel_parts = rel.split("/")
+        primary, is_package = dotted(rel_parts)
         if domain is not None:
-            found = layout.match((inside(path, domain) or path).split("/"))
+            in_domain = path if domain == "." else path[len(domain) + 1 :]
+            found = layout.match(in_domain.split("/"))
             role, matched = found if found is not None else (Role.OTHER, None)
         else:
-            found = layout.match((inside(path, base) or path).split("/"))
+            found = layout.match(rel_parts)
             role, matched = found if found is not None else (Role.SHARED, None)
         modules.append(
             ModuleInfo(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from archlint.core import DEFINING_ROLES, Layout, LayoutMode, ProjectTree, UsageError
+from archlint.core import DEFINING_ROLES, Layout, LayoutMode, ProjectTree, Role, UsageError
 from archlint.layouts.classify import classify
 from archlint.layouts.domains import FolderIndex, detect_domains
 from archlint.layouts.presets import PRESETS
@@ -36,13 +36,23 @@ def score(layout: Layout, index: FolderIndex, domains: Sequence[str]) -> int:
     return total
 
 
+def _has_data_layer(index: FolderIndex, domains: Sequence[str]) -> bool:
+    return any(Role.REPOSITORY in index.roles(d, PRESETS[BY_LAYER]) for d in domains)
+
+
 def best_preset(index: FolderIndex, domains: Sequence[str]) -> tuple[str, dict[str, int]]:
+    """The preset the domains' names fit best. best-practices is the convention of SQL-first
+    services: a tree whose domains hold a data layer (crud.py, repository.py) is not it."""
     scores = {name: score(PRESETS[name], index, domains) for name in DOMAIN_PRESETS}
-    best = max(DOMAIN_PRESETS, key=lambda name: (scores[name], -DOMAIN_PRESETS.index(name)))
+    candidates = [
+        n for n in DOMAIN_PRESETS if not (n == "best-practices" and _has_data_layer(index, domains))
+    ]
+    best = max(candidates, key=lambda name: (scores[name], -DOMAIN_PRESETS.index(name)))
     return best, scores
 
 
-def _require_roles(tree: ProjectTree, where: str) -> ProjectTree:
+def require_layer_roles(tree: ProjectTree, where: str) -> ProjectTree:
+    """The tree, or a UsageError saying what was looked for when no file plays a layer."""
     if not any(m.role in DEFINING_ROLES for m in tree.modules):
         raise UsageError(
             f"no file in {where} plays a layer role: looked for routers (router.py, routes.py, "
@@ -53,7 +63,7 @@ def _require_roles(tree: ProjectTree, where: str) -> ProjectTree:
     return tree
 
 
-def detect(files: Sequence[str], import_roots: Sequence[str], where: str) -> ProjectTree:
+def detect(files: Sequence[str], import_roots: Sequence[str]) -> ProjectTree:
     """Classify a tree with no declared layout.
 
     Domains come from the shape of the tree; the preset whose names the domains use most is
@@ -67,13 +77,17 @@ def detect(files: Sequence[str], import_roots: Sequence[str], where: str) -> Pro
         tree = classify(
             PRESETS[BY_LAYER], files, mode=LayoutMode.DETECTED, import_roots=import_roots, index=index
         )
-        return _require_roles(tree, where)
+        return tree
     best, scores = best_preset(index, domains)
     fits = scores[best] >= len(domains)
     layout = PRESETS[best] if fits else PRESETS[BY_LAYER]
     mode = LayoutMode.DETECTED if fits else LayoutMode.BY_NAME
-    tree = classify(layout, files, mode=mode, import_roots=import_roots, index=index)
-    return _require_roles(replace(tree, scores=scores), where)
+    same = index.reads_alike(layout, PRESETS[BY_LAYER])
+    # The preset's own names (database.py in domain-routers) may make other domains.
+    tree = classify(
+        layout, files, mode=mode, import_roots=import_roots, index=index, domains=domains if same else None
+    )
+    return replace(tree, scores=scores)
 
 
 def declared_base(files: Sequence[str]) -> str:

@@ -52,26 +52,51 @@ class FolderIndex:
     hidden or private folders left out."""
 
     def __init__(self, files: Iterable[str]) -> None:
+        self._roles: dict[tuple[int, str], set[Role]] = {}
         self.children: dict[str, set[str]] = defaultdict(set)
+        folders: set[str] = set()
         for path in files:
-            parts = path.split("/")
-            if is_test_path(parts):
+            folder, _, name = path.rpartition("/")
+            if folder not in folders and is_test_path(path.split("/")):
                 continue
-            for i in range(len(parts)):
-                folder = "/".join(parts[:i])
-                self.children[folder].add(parts[i] + ("/" if i < len(parts) - 1 else ""))
+            if name.startswith("test_") or name == "conftest.py" or name.endswith("_test.py"):
+                continue
+            self.children[folder].add(name)
+            folders.add(folder)
+        # Each folder's own ancestors once, rather than every component of every file.
+        for folder in sorted(folders):
+            while folder:
+                parent, _, name = folder.rpartition("/")
+                kids = self.children[parent]
+                if name + "/" in kids:
+                    break
+                kids.add(name + "/")
+                folder = parent
+
+    def reads_alike(self, layout: Layout, other: Layout) -> bool:
+        """Whether both layouts give every name in the tree the same role."""
+        names = {child for kids in self.children.values() for child in kids}
+        return all(
+            (a[0] if (a := layout.match(_as_path(n))) else None)
+            == (b[0] if (b := other.match(_as_path(n))) else None)
+            for n in names
+        )
 
     def folders(self) -> list[str]:
         return sorted(f for f in self.children if f)
 
     def roles(self, folder: str, layout: Layout) -> set[Role]:
         """The roles the direct children of ``folder`` play by name."""
+        key = (id(layout), folder)
+        if key in self._roles:
+            return self._roles[key]
         roles: set[Role] = set()
         for child in self.children.get(folder, ()):
             found = layout.match(_as_path(child))
             if found is not None:
                 roles.add(found[0])
-        return roles - _NEUTRAL
+        self._roles[key] = roles - _NEUTRAL
+        return self._roles[key]
 
 
 def _as_path(child: str) -> list[str]:
@@ -93,11 +118,20 @@ def _hidden(folder: str) -> bool:
 
 
 def _is_candidate(index: FolderIndex, folder: str, layout: Layout) -> bool:
-    """A folder holding a router, service or data-layer module next to another layer's."""
-    if _hidden(folder) or _basename(folder) in SHARED_NAMES or _role_named(folder, layout):
+    """A folder holding a router, service or data-layer module next to another layer's.
+
+    A folder named for a layer (``services/``, ``api/``) is that layer's package, unless it
+    holds another layer's router, service or data-layer module: ``service/`` holding
+    ``views.py``, ``service.py`` and ``models.py`` is a domain named "service".
+    """
+    if _hidden(folder) or _basename(folder) in SHARED_NAMES:
         return False
     roles = index.roles(folder, layout)
-    return bool(roles & DEFINING_ROLES) and len(roles) >= 2
+    own = layout.match(_as_path(_basename(folder) + "/"))
+    if own is not None and own[0] is Role.TESTS:
+        return False
+    others = roles & DEFINING_ROLES - ({own[0]} if own is not None else set())
+    return bool(others) and len(roles) >= 2
 
 
 def detect_domains(index: FolderIndex, layout: Layout) -> tuple[str, ...]:
@@ -126,8 +160,12 @@ def detect_domains(index: FolderIndex, layout: Layout) -> tuple[str, ...]:
         ):
             domains.add(candidate)
     for candidate in candidates:
-        if any(candidate.startswith(d + "/") for d in domains):
-            domains.add(candidate)
+        folder = candidate
+        while "/" in folder:
+            folder = folder.rsplit("/", 1)[0]
+            if folder in domains:
+                domains.add(candidate)
+                break
     containers = Counter(posixpath.dirname(d) for d in domains)
     for container, count in containers.items():
         if count < 2:

@@ -97,9 +97,7 @@ def root_of(path: str, roots: Sequence[str]) -> str | None:
 
 def dotted(parts: Sequence[str]) -> tuple[str, bool]:
     """The dotted module name of a file at ``parts``, and whether it is a package."""
-    names = list(parts)
-    names[-1] = names[-1].removesuffix(".py")
-    is_package = names[-1] == "__init__"
-    if is_package:
-        names = names[:-1]
-    return ".".join(names), is_package
+    last = parts[-1]
+    if last == "__init__.py":
+        return ".".join(parts[:-1]), True
+    return ".".join([*parts[:-1], last.removesuffix(".py")]), False
