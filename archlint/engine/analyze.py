@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import re
 
 import libcst as cst
 
@@ -118,10 +119,13 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     )
 
 
+_JINJA = re.compile(rb"^[ \t]*\{[%{]|\{\{ [\w.]+(?: ?\|[^}]*)? \}\}", re.MULTILINE)
+
+
 def _template(source: bytes) -> bool:
-    """Template markup that starts a line (``{% if x %}``, ``{{ name }}``), which no Python
-    statement can. Only asked of a file that does not parse."""
-    return any(line.lstrip().startswith((b"{%", b"{{")) for line in source.splitlines())
+    """Jinja markup: a line starting with ``{%`` or ``{{``, which no Python statement can, or
+    a spaced ``{{ name }}`` placeholder. Only asked of a file that does not parse."""
+    return _JINJA.search(source) is not None
 
 
 def _worth_summarising(context: FileContext) -> bool:

@@ -27,6 +27,21 @@ HTTP_EXCEPTIONS = frozenset(
 )
 
 
+# What FastAPI fills in per request: a function taking one of these is a dependency.
+REQUEST_INPUTS = frozenset(
+    {
+        *(f"fastapi.{n}" for n in ("Header", "Query", "Cookie", "Path", "Body", "Form", "File")),
+        *(f"fastapi.params.{n}" for n in ("Header", "Query", "Cookie", "Path", "Body", "Form")),
+        "fastapi.Depends",
+        "fastapi.Security",
+        "fastapi.params.Depends",
+        "fastapi.Request",
+        "fastapi.WebSocket",
+        "starlette.requests.Request",
+    }
+)
+
+
 class HTTPExceptionInService(FileRule[NoOptions]):
     """
     ## What it does
@@ -34,6 +49,9 @@ class HTTPExceptionInService(FileRule[NoOptions]):
     `starlette.exceptions.HTTPException` (imported under any alias or reached as a module
     attribute) and project-defined subclasses of them, resolved across files
     (`PostNotFound(NotFound)` -> `NotFound(DetailedHTTPException)` -> `HTTPException`).
+    A function that takes request parameters (`Header()`, `Query()`, `Depends()`,
+    `Request` ...) is a FastAPI dependency even in a services module, and raising HTTP
+    errors is its job: it is not flagged.
 
     ## Why is this bad?
     A service that raises HTTP errors can only be called from an HTTP request: a background
@@ -154,11 +172,52 @@ class HTTPExceptionInService(FileRule[NoOptions]):
             "def get(x):\n    raise ValueError(x)\n",
             role=SERVICE,
         ),
+        valid(
+            "from typing import Annotated\n"
+            "from fastapi import Header, HTTPException\n"
+            "async def current_org(x_api_key: Annotated[str | None, Header()] = None):\n"
+            "    if x_api_key is None:\n"
+            "        raise HTTPException(401)\n",
+            role=SERVICE,
+        ),
+        invalid(
+            "from fastapi import Header, HTTPException\n"
+            "async def current_org(key: str):\n"
+            "    raise HTTPException(401)\n",
+            (3, 5),
+            role=SERVICE,
+        ),
     )
 
     def __init__(self, ctx: FileContext, options: NoOptions) -> None:
         super().__init__(ctx, options)
         self._raised: set[int] = set()
+
+    def _http_dependency(self, function: cst.FunctionDef) -> bool:
+        """A function taking request parameters (``Header()``, ``Depends()``, ``Request`` ...):
+        FastAPI calls it per request, so raising HTTP errors there is its job."""
+        params = function.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            pieces = [param.default] if param.default is not None else []
+            if param.annotation is not None:
+                pieces.append(param.annotation.annotation)
+            for piece in pieces:
+                if self._names_request_input(piece):
+                    return True
+        return False
+
+    def _names_request_input(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Call):
+            return self._names_request_input(expr.func)
+        if isinstance(expr, cst.Subscript):  # Annotated[str, Header()], Optional[Request]
+            return any(
+                isinstance(e.slice, cst.Index) and self._names_request_input(e.slice.value)
+                for e in expr.slice
+            )
+        if isinstance(expr, cst.BinaryOperation):  # Request | None
+            return self._names_request_input(expr.left) or self._names_request_input(expr.right)
+        qualname = self.ctx.qualname(expr)
+        return qualname is not None and qualname in REQUEST_INPUTS
 
     def visit_Raise(self, node: cst.Raise) -> None:
         exc = node.exc
@@ -181,6 +240,8 @@ class HTTPExceptionInService(FileRule[NoOptions]):
         qualname = self.ctx.qualname(target)
         if qualname is None:
             return
+        if any(self._http_dependency(f) for f in self.ctx.function_stack):
+            return  # a FastAPI dependency kept in a services module is HTTP code, not service
         shown = self.ctx.source_of(target)
         advice = (
             "raise a domain exception and map it to an HTTP response in the router or an exception handler"
