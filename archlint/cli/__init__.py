@@ -201,7 +201,8 @@ def _layout_tree(document: dict[str, Any]) -> Tree:
     head = f"[bold]{document['preset']}[/bold] ({mode})"
     if document["scores"]:
         head += " [dim]scores: " + ", ".join(f"{k} {v}" for k, v in document["scores"].items()) + "[/dim]"
-    tree = Tree(f"{document['project_root']}  layout {head}")
+    root = os.path.relpath(str(document["project_root"]))
+    tree = Tree(f"{root if not root.startswith('..') else document['project_root']}  layout {head}")
     roots = ", ".join(document["import_roots"]) or "none found (names from the source root)"
     tree.add(f"import roots: {roots}")
     tree.add(f"source root: {document['source_root']}")
