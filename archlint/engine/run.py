@@ -9,12 +9,12 @@ from typing import Any
 
 from archlint.config import Config
 from archlint.core import (
+    LAYER_ROLES,
     Diagnostic,
     Finding,
     LayoutMode,
     ModuleInfo,
     ProjectTree,
-    Role,
     RunResult,
     UsageError,
 )
@@ -57,15 +57,12 @@ def _scopes(project: Project, paths: Sequence[Path]) -> list[str]:
 def _layout_note(tree: ProjectTree) -> str:
     if tree.mode is not LayoutMode.BY_NAME:
         return ""
-    named = sum(1 for m in tree.modules if m.role in _LAYERS)
+    named = sum(1 for m in tree.modules if m.role in LAYER_ROLES)
     return (
         f"no preset matched; layer rules ran on {named} files recognised by name, layout rules "
         "did not (`archlint layout` shows how the tree was read; set `preset` in [tool.archlint] "
         "to pin a layout)"
     )
-
-
-_LAYERS = frozenset({Role.ROUTER, Role.SERVICE, Role.REPOSITORY, Role.DEPENDENCIES})
 
 
 def check(options: CheckOptions) -> RunResult:
