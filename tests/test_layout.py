@@ -289,3 +289,75 @@ def test_layout_shows_a_tree_without_layers_that_check_refuses(tmp_path: Path) -
     refused = runner.invoke(app, ["check", str(tmp_path)])
     assert refused.exit_code == 2
     assert "plays a layer role" in refused.output
+
+
+# --- declared layouts ---------------------------------------------------------------------------
+
+
+def _project(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+COMMITS = "async def save(db, row):\n    db.add(row)\n    await db.commit()\n"
+
+
+def test_config_roles_accept_globs(tmp_path: Path) -> None:
+    project = _project(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                '[tool.archlint]\npreset = "layered-v1"\n'
+                '[tool.archlint.layout]\nroles.repository = ["*_store.py"]\n'
+                'required = ["router.py"]\n'
+            ),
+            "backend/src/v1/orders/router.py": "",
+            "backend/src/v1/orders/order_store.py": COMMITS,
+        },
+    )
+    result = check(CheckOptions(paths=(project,), use_cache=False))
+    assert [(d.code, d.path, d.line) for d in result.diagnostics] == [
+        ("REP001", "backend/src/v1/orders/order_store.py", 3)
+    ]
+
+
+@pytest.mark.parametrize("pattern", ["v1/*/*", "**"])
+def test_declared_domains_may_be_nested_or_recursive(tmp_path: Path, pattern: str) -> None:
+    project = _project(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                f'[tool.archlint]\npreset = "layered-v1"\n[tool.archlint.layout]\ndomains = ["{pattern}"]\n'
+            ),
+            "backend/src/v1/sales/orders/router.py": "",
+            "backend/src/v1/sales/orders/service.py": "",
+            "backend/src/v1/sales/orders/helpers.py": "",
+            "backend/src/v1/accounts/users/router.py": "",
+            "backend/src/v1/accounts/users/service.py": "",
+        },
+    )
+    tree, _ = read_layout(CheckOptions(paths=(project,)))
+    assert tree.domains == ("backend/src/v1/accounts/users", "backend/src/v1/sales/orders")
+    result = check(CheckOptions(paths=(project,), use_cache=False))
+    assert [(d.code, d.path) for d in result.diagnostics] == [
+        ("LAY001", "backend/src/v1/sales/orders/helpers.py")
+    ]
+
+
+def test_did_you_mean_names_only_the_same_layer(tmp_path: Path) -> None:
+    project = _project(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.archlint]\npreset = "best-practices"\n',
+            "src/orders/router.py": "",
+            "src/orders/services.py": "",
+            "src/orders/repository.py": "",
+        },
+    )
+    messages = {d.path: d.message for d in check(CheckOptions(paths=(project,), use_cache=False)).diagnostics}
+    assert "did you mean 'service.py'?" in messages["src/orders/services.py"]
+    # best-practices has no data layer: a repository is not a misspelt service.
+    assert "did you mean" not in messages["src/orders/repository.py"]
+    assert "move it into a layer module" in messages["src/orders/repository.py"]
