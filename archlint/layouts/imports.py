@@ -15,23 +15,23 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 # ``from a.b.c import x`` and ``import a.b.c``: the first two names are all that is needed.
-_IMPORT = re.compile(
-    rb"^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?[\w.]*[ \t]+import\b"
-    rb"|import[ \t]+([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?)",
-    re.MULTILINE,
-)
-
-
+# Each pattern starts with a literal, which the regex engine finds fast; that the keyword
+# starts its line (after indentation) is checked by hand, cheaper than a ``^`` per line.
+_FROM = re.compile(rb"from[ \t]+([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?[\w.]*[ \t]+import\b")
+_IMPORT = re.compile(rb"import[ \t]+([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 def imported_heads(source: bytes) -> Counter[tuple[str, str]]:
     """(top-level name, second name or "") of every absolute import in ``source``."""
     heads: Counter[tuple[str, str]] = Counter()
-    for match in _IMPORT.finditer(source):
-        top = match.group(1) or match.group(3)
-        second = match.group(2) or match.group(4) or b""
-        heads[(top.decode(), second.decode())] += 1
+    for pattern in (_FROM, _IMPORT):
+        for match in pattern.finditer(source):
+            start = match.start()
+            line = source.rfind(b"\n", 0, start) + 1
+            if line != start and source[line:start].strip(b" \t"):
+                continue  # not a statement: ``import`` inside ``from x import y``, or prose
+            heads[(match.group(1).decode(), (match.group(2) or b"").decode())] += 1
     return heads
 
 
