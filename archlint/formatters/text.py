@@ -81,7 +81,9 @@ class TextFormatter:
             f" - {result.files_checked} files checked, preset {result.preset}"
             + (
                 " (detected: set `preset` in [tool.archlint] to pin it)"
-                if result.preset_source == "detected"
+                if result.preset_source == "detected" and not result.layout_note
+                else " defaults (no preset matched)"
+                if result.layout_note
                 else ""
             )
             + (f", {result.suppressed} suppressed" if result.suppressed else ""),
