@@ -361,3 +361,21 @@ def test_did_you_mean_names_only_the_same_layer(tmp_path: Path) -> None:
     # best-practices has no data layer: a repository is not a misspelt service.
     assert "did you mean" not in messages["src/orders/repository.py"]
     assert "move it into a layer module" in messages["src/orders/repository.py"]
+
+
+def test_a_detected_preset_says_which_rules_its_defaults_leave_off(tmp_path: Path) -> None:
+    raises = "from fastapi import HTTPException\ndef get(x):\n    raise HTTPException(404)\n"
+    files = {"pyproject.toml": "[project]\nname = 'x'\n"}
+    for domain in ("posts", "users"):
+        files[f"src/{domain}/router.py"] = ""
+        files[f"src/{domain}/service.py"] = raises
+        files[f"src/{domain}/schemas.py"] = ""
+    project = _project(tmp_path, files)
+    result = check(CheckOptions(paths=(project,), use_cache=False))
+    assert (result.preset, result.layout_mode, result.diagnostics) == ("best-practices", "detected", ())
+    assert "best-practices was detected, and its defaults leave SVC001 off" in result.layout_note
+    pinned = check(CheckOptions(paths=(project,), use_cache=False, extend_select=("SVC001",)))
+    assert [(d.code, d.path, d.line) for d in pinned.diagnostics] == [
+        ("SVC001", "src/posts/service.py", 3),
+        ("SVC001", "src/users/service.py", 3),
+    ]

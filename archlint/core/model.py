@@ -152,7 +152,8 @@ class RunResult:
 
     ``preset_source`` says where the layout came from: ``config``, ``command line`` or
     ``detected``; ``layout_note`` says what the run could not do with the layout it read
-    (no preset matched, so no layout rules ran).
+    (no preset matched, so no layout rules ran), and ``layout_mode`` how the layout was read:
+    ``declared``, ``detected`` or ``by-name``.
     """
 
     diagnostics: tuple[Diagnostic, ...]
@@ -163,6 +164,7 @@ class RunResult:
     suppressed: int = 0
     preset_source: str = "config"
     layout_note: str = ""
+    layout_mode: str = "declared"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from archlint.engine.project import CheckOptions, Project, resolve_project
 from archlint.engine.selection import all_options, rules_by_code
 from archlint.engine.suppressions import apply_suppressions
 from archlint.layouts import PRESETS
-from archlint.rules import ProjectRule
+from archlint.rules import FileRule, ProjectRule
 from archlint.rules.resolve import confirmed_findings
 
 
@@ -54,7 +54,10 @@ def _scopes(project: Project, paths: Sequence[Path]) -> list[str]:
     return scopes
 
 
-def _layout_note(tree: ProjectTree) -> str:
+def _layout_note(project: Project) -> str:
+    tree = project.tree
+    if tree.mode is LayoutMode.DETECTED:
+        return _detected_note(project)
     if tree.mode is not LayoutMode.BY_NAME:
         return ""
     named = sum(1 for m in tree.modules if m.role in LAYER_ROLES)
@@ -62,6 +65,29 @@ def _layout_note(tree: ProjectTree) -> str:
         f"no preset matched; layer rules ran on {named} files recognised by name, layout rules "
         "did not (`archlint layout` shows how the tree was read; set `preset` in [tool.archlint] "
         "to pin a layout)"
+    )
+
+
+def _detected_note(project: Project) -> str:
+    """A detected preset is a guess: say which file rules its defaults leave off that other
+    presets run, when the project has files they would check."""
+    preset = project.tree.layout.name
+    roles = {m.role for m in project.tree.modules}
+    off = sorted(
+        code
+        for code, rule in rules_by_code().items()
+        if issubclass(rule, FileRule)
+        and preset not in rule.presets
+        and rule.presets
+        and code not in project.enabled
+        and rule.roles & roles
+    )
+    if not off or project.config.select is not None:
+        return ""
+    return (
+        f"{preset} was detected, and its defaults leave {', '.join(off)} off "
+        f"(`--extend-select {','.join(off)}` runs {'it' if len(off) == 1 else 'them'}; "
+        "`archlint explain CODE` says why)"
     )
 
 
@@ -82,7 +108,8 @@ def check(options: CheckOptions) -> RunResult:
         rules={code: rule.meta() for code, rule in sorted(registry.items())},
         suppressed=suppressed,
         preset_source=project.preset_source,
-        layout_note=_layout_note(project.tree),
+        layout_note=_layout_note(project),
+        layout_mode=project.tree.mode.value,
     )
 
 

@@ -33,6 +33,7 @@ class JsonFormatter:
             "summary": {
                 "preset": result.preset,
                 "preset_source": result.preset_source,
+                "layout_mode": result.layout_mode,
                 "layout_note": result.layout_note or None,
                 "files_checked": result.files_checked,
                 "findings": len(result.diagnostics),

@@ -80,10 +80,10 @@ class TextFormatter:
         line.append(
             f" - {result.files_checked} files checked, preset {result.preset}"
             + (
-                " (detected: set `preset` in [tool.archlint] to pin it)"
-                if result.preset_source == "detected" and not result.layout_note
-                else " defaults (no preset matched)"
-                if result.layout_note
+                " defaults (no preset matched)"
+                if result.layout_mode == "by-name"
+                else " (detected: `archlint layout` shows how the tree was read)"
+                if result.preset_source == "detected"
                 else ""
             )
             + (f", {result.suppressed} suppressed" if result.suppressed else ""),

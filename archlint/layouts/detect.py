@@ -12,6 +12,9 @@ from archlint.layouts.presets import PRESETS
 
 BY_LAYER = "by-layer"
 DOMAIN_PRESETS = tuple(name for name in PRESETS if name != BY_LAYER)
+# On a tie, flat domains without a data layer are best-practices' (layered-v1 wins by its
+# v1/ container or its repository.py, which rule best-practices out).
+_TIE_ORDER = ("best-practices", "layered-v1", "modular-monolith", "domain-routers")
 
 
 def _fixed_segments(layout: Layout) -> set[str]:
@@ -41,13 +44,13 @@ def _has_data_layer(index: FolderIndex, domains: Sequence[str]) -> bool:
 
 
 def best_preset(index: FolderIndex, domains: Sequence[str]) -> tuple[str, dict[str, int]]:
-    """The preset the domains' names fit best. best-practices is the convention of SQL-first
-    services: a tree whose domains hold a data layer (crud.py, repository.py) is not it."""
-    scores = {name: score(PRESETS[name], index, domains) for name in DOMAIN_PRESETS}
-    candidates = [
-        n for n in DOMAIN_PRESETS if not (n == "best-practices" and _has_data_layer(index, domains))
-    ]
-    best = max(candidates, key=lambda name: (scores[name], -DOMAIN_PRESETS.index(name)))
+    """The preset the domains' names fit best, and the score of each candidate. best-practices
+    is the convention of SQL-first services: a tree whose domains hold a data layer (crud.py,
+    repository.py) is not it, and it is not scored."""
+    data_layer = _has_data_layer(index, domains)
+    candidates = [n for n in DOMAIN_PRESETS if not (n == "best-practices" and data_layer)]
+    scores = {name: score(PRESETS[name], index, domains) for name in candidates}
+    best = max(candidates, key=lambda name: (scores[name], -_TIE_ORDER.index(name)))
     return best, scores
 
 
