@@ -15,8 +15,10 @@ from archlint.core.model import (
     RuleMeta,
     RunResult,
     Severity,
+    SuppressedDiagnostic,
     Suppression,
     import_base,
+    make_fingerprint,
 )
 from archlint.core.rule import (
     ALL_PRESETS,
@@ -62,6 +64,7 @@ __all__ = [
     "RuleMeta",
     "RunResult",
     "Severity",
+    "SuppressedDiagnostic",
     "Suppression",
     "TreeCase",
     "UsageError",
@@ -70,6 +73,7 @@ __all__ = [
     "invalid",
     "invalid_tree",
     "is_test_path",
+    "make_fingerprint",
     "toml_type_name",
     "valid",
     "valid_tree",

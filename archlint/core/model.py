@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import os
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -51,10 +54,21 @@ class Diagnostic:
     end_column: int | None = None
     severity: Severity = Severity.ERROR
     rule: str = ""
+    symbol: str = ""
+    fingerprint: str = ""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line or 0, self.column or 0, self.code, self.message)
+
+
+def make_fingerprint(code: str, path: str, symbol: str, text: str) -> str:
+    """A finding's identity that survives edits elsewhere in the file: its code, file,
+    enclosing symbol and the offending source with whitespace normalised, never its line.
+    SARIF, GitLab and the baseline all carry this one."""
+    normalised = " ".join(text.split())
+    key = "\x1f".join((code, path, symbol, normalised)).encode()
+    return hashlib.blake2b(key, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,13 +161,24 @@ class FileResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SuppressedDiagnostic:
+    """A finding an inline ``# archlint: ignore[...]`` hides, and the reason given, if any."""
+
+    diagnostic: Diagnostic
+    justification: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     """A finished run: sorted diagnostics plus what a formatter needs to present them.
 
     ``preset_source`` says where the layout came from: ``config``, ``command line`` or
     ``detected``; ``layout_note`` says what the run could not do with the layout it read
     (no preset matched, so no layout rules ran), and ``layout_mode`` how the layout was read:
-    ``declared``, ``detected`` or ``by-name``.
+    ``declared``, ``detected`` or ``by-name``. ``suppressed_diagnostics`` are the findings
+    inline comments hid (SARIF keeps them as suppressed results); ``cwd_prefix`` leads from
+    the working directory to the project root (see ``display_path``); ``notifications`` are
+    what the run could not do (files it could not read).
     """
 
     diagnostics: tuple[Diagnostic, ...]
@@ -165,6 +190,21 @@ class RunResult:
     preset_source: str = "config"
     layout_note: str = ""
     layout_mode: str = "declared"
+    suppressed_diagnostics: tuple[SuppressedDiagnostic, ...] = ()
+    cwd_prefix: str = ""
+    notifications: tuple[str, ...] = ()
+
+    def display_path(self, path: str) -> str:
+        """``path`` (relative to the project root) as seen from where archlint was run, so a
+        terminal, an editor or a CI annotation can open it."""
+        if not self.cwd_prefix or self.cwd_prefix == ".":
+            return path
+        return posixpath.normpath(posixpath.join(self.cwd_prefix, path))
+
+    @staticmethod
+    def prefix_for(project_root: str, cwd: str) -> str:
+        """The ``cwd_prefix`` of a project seen from ``cwd``."""
+        return os.path.relpath(project_root, cwd).replace(os.sep, "/")
 
 
 @dataclass(frozen=True, slots=True)

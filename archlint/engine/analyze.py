@@ -15,7 +15,15 @@ import re
 
 import libcst as cst
 
-from archlint.core import Diagnostic, FileResult, FileSummary, Finding, ModuleInfo, Pending
+from archlint.core import (
+    Diagnostic,
+    FileResult,
+    FileSummary,
+    Finding,
+    ModuleInfo,
+    Pending,
+    make_fingerprint,
+)
 from archlint.engine.positions import Positions
 from archlint.engine.settings import FileSettings
 from archlint.engine.suppressions import parse_suppressions
@@ -155,6 +163,10 @@ def _locate(
                 column=span.start.column + 1,
                 end_line=span.end.line,
                 end_column=span.end.column + 1,
+                symbol=report.symbol,
+                fingerprint=make_fingerprint(
+                    report.code, context.info.path, report.symbol, module.code_for_node(report.node)
+                ),
             ),
             statement_line,
         )

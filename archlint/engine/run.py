@@ -3,7 +3,9 @@ phase -> suppressions -> the diagnostics for the paths named, sorted."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from archlint.core import (
 )
 from archlint.engine.perfile import analyze_all, analyze_job, file_settings
 from archlint.engine.project import CheckOptions, Project, resolve_project
+from archlint.engine.report import in_scope, pin
 from archlint.engine.selection import all_options, rules_by_code
 from archlint.engine.suppressions import apply_suppressions
 from archlint.layouts import PRESETS
@@ -35,10 +38,6 @@ def project_findings(project: Project) -> list[Finding]:
             checker = rule()
             findings.extend(Finding(d) for d in checker.check(project.tree, project.options[code]))
     return findings
-
-
-def _in_scope(path: str, scopes: Sequence[str]) -> bool:
-    return any(s == "" or path == s or path.startswith(s + "/") for s in scopes)
 
 
 def _scopes(project: Project, paths: Sequence[Path]) -> list[str]:
@@ -96,9 +95,19 @@ def check(options: CheckOptions) -> RunResult:
     project = resolve_project(options)
     results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache)
     findings = confirmed_findings(results) + project_findings(project)
-    diagnostics, suppressed = apply_suppressions(findings, results)
+    kept, hidden = apply_suppressions(findings, results)
     scopes = _scopes(project, options.paths)
-    diagnostics = [d for d in diagnostics if d.code in project.enabled and _in_scope(d.path, scopes)]
+    files = [m.path for m in project.tree.modules]
+    diagnostics = [
+        p.diagnostic
+        for p in pin((d for d in kept if d.code in project.enabled), files)
+        if in_scope(p, scopes)
+    ]
+    suppressed = [
+        replace(s, diagnostic=p.diagnostic)
+        for s, p in zip(hidden, pin((s.diagnostic for s in hidden), files), strict=True)
+        if s.diagnostic.code in project.enabled and in_scope(p, scopes)
+    ]
     registry = rules_by_code()
     return RunResult(
         diagnostics=tuple(sorted(set(diagnostics), key=lambda d: d.sort_key)),
@@ -106,7 +115,13 @@ def check(options: CheckOptions) -> RunResult:
         files_checked=len(results),
         preset=project.tree.layout.name,
         rules={code: rule.meta() for code, rule in sorted(registry.items())},
-        suppressed=suppressed,
+        suppressed=len(suppressed),
+        suppressed_diagnostics=tuple(sorted(suppressed, key=lambda s: s.diagnostic.sort_key)),
+        cwd_prefix=RunResult.prefix_for(str(project.root), os.getcwd()),
+        notifications=tuple(
+            f"{path}: cannot read the file: {error.strerror}"
+            for path, error in sorted(project.unreadable.items())
+        ),
         preset_source=project.preset_source,
         layout_note=_layout_note(project),
         layout_mode=project.tree.mode.value,

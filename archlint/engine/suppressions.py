@@ -7,7 +7,7 @@ import re
 import tokenize
 from collections.abc import Iterable, Mapping, Sequence
 
-from archlint.core import Diagnostic, FileResult, Finding, Suppression
+from archlint.core import Diagnostic, FileResult, Finding, SuppressedDiagnostic, Suppression
 
 _PATTERN = re.compile(
     r"#\s*archlint:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<codes>[^\]]*)\])?"
@@ -52,26 +52,28 @@ def parse_suppressions(text: str) -> tuple[Suppression, ...]:
     return tuple(found)
 
 
-def _suppressed(
+def _suppression(
     finding: Finding,
     line_rules: Mapping[int, Sequence[Suppression]],
     file_rules: Sequence[Suppression],
-) -> bool:
+) -> Suppression | None:
+    """The comment that hides ``finding``, if one does."""
     code = finding.diagnostic.code
     for suppression in file_rules:
         if not suppression.codes or code in suppression.codes:
-            return True
+            return suppression
     lines = {finding.diagnostic.line, finding.statement_line} - {None}
-    for line in lines:
-        for suppression in line_rules.get(line or 0, ()):
+    for line in sorted(line for line in lines if line is not None):
+        for suppression in line_rules.get(line, ()):
             if not suppression.codes or code in suppression.codes:
-                return True
-    return False
+                return suppression
+    return None
 
 
 def apply_suppressions(
     findings: Iterable[Finding], results: Iterable[FileResult]
-) -> tuple[list[Diagnostic], int]:
+) -> tuple[list[Diagnostic], list[SuppressedDiagnostic]]:
+    """The findings no inline comment hides, and the hidden ones with the reason given."""
     by_path: dict[str, tuple[dict[int, list[Suppression]], list[Suppression]]] = {}
     for result in results:
         if not result.suppressions:
@@ -85,11 +87,12 @@ def apply_suppressions(
                 lines.setdefault(suppression.line, []).append(suppression)
         by_path[result.info.path] = (lines, whole)
     kept: list[Diagnostic] = []
-    suppressed = 0
+    hidden: list[SuppressedDiagnostic] = []
     for finding in findings:
         entry = by_path.get(finding.diagnostic.path)
-        if entry is not None and _suppressed(finding, entry[0], entry[1]):
-            suppressed += 1
-        else:
+        found = _suppression(finding, entry[0], entry[1]) if entry is not None else None
+        if found is None:
             kept.append(finding.diagnostic)
-    return kept, suppressed
+        else:
+            hidden.append(SuppressedDiagnostic(finding.diagnostic, found.reason))
+    return kept, hidden

@@ -112,6 +112,7 @@ class Report:
     requires: Requirement | None = None
     qualname: str = ""
     fallback: bool = False
+    symbol: str = ""
 
 
 @dataclass(slots=True)
@@ -485,7 +486,9 @@ class FileContext:
         fallback: bool = False,
     ) -> None:
         """Record a finding at ``node``; with ``requires``, only if the project confirms it."""
-        self.reports.append(Report(code, rule, node, self.statement, message, requires, qualname, fallback))
+        self.reports.append(
+            Report(code, rule, node, self.statement, message, requires, qualname, fallback, self.symbol)
+        )
 
     def report_session(
         self, code: str, rule: str, node: cst.CSTNode, state: SessionState, message: str
