@@ -10,5 +10,6 @@ from archlint.core import RunResult
 class ConciseFormatter:
     def render(self, result: RunResult, stream: TextIO, *, color: bool) -> None:
         for d in result.diagnostics:
-            where = d.path if d.line is None else f"{d.path}:{d.line}:{d.column or 1}"
+            path = result.display_path(d.path)
+            where = path if d.line is None else f"{path}:{d.line}:{d.column or 1}"
             stream.write(f"{where}: {d.code} {d.message}\n")

@@ -20,16 +20,20 @@ class JsonFormatter:
                 {
                     "code": d.code,
                     "message": d.message,
-                    "path": d.path,
+                    "path": result.display_path(d.path),
+                    "project_path": d.path,
                     "line": d.line,
                     "column": d.column,
                     "end_line": d.end_line,
                     "end_column": d.end_column,
                     "severity": d.severity.value,
                     "rule": d.rule,
+                    "symbol": d.symbol or None,
+                    "fingerprint": d.fingerprint,
                 }
                 for d in result.diagnostics
             ],
+            "project_root": result.project_root,
             "summary": {
                 "preset": result.preset,
                 "preset_source": result.preset_source,

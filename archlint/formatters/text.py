@@ -50,7 +50,7 @@ class TextFormatter:
         )
         for path, group in groupby(result.diagnostics, key=lambda d: d.path):
             lines = _source_lines(result.project_root, path)
-            console.print(Text(path, style="bold underline"))
+            console.print(Text(result.display_path(path), style="bold underline"))
             for d in group:
                 where = f"{d.line}:{d.column}" if d.line is not None else "-"
                 header = Text("  ")
