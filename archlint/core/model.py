@@ -178,7 +178,8 @@ class RunResult:
     ``declared``, ``detected`` or ``by-name``. ``suppressed_diagnostics`` are the findings
     inline comments hid (SARIF keeps them as suppressed results); ``cwd_prefix`` leads from
     the working directory to the project root (see ``display_path``); ``notifications`` are
-    what the run could not do (files it could not read).
+    what the run could not do (files it could not read); ``checked_files`` the files (relative
+    to the project root) whose findings this run reports.
     """
 
     diagnostics: tuple[Diagnostic, ...]
@@ -193,6 +194,7 @@ class RunResult:
     suppressed_diagnostics: tuple[SuppressedDiagnostic, ...] = ()
     cwd_prefix: str = ""
     notifications: tuple[str, ...] = ()
+    checked_files: tuple[str, ...] = ()
 
     def display_path(self, path: str) -> str:
         """``path`` (relative to the project root) as seen from where archlint was run, so a

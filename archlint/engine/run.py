@@ -118,6 +118,9 @@ def check(options: CheckOptions) -> RunResult:
         suppressed=len(suppressed),
         suppressed_diagnostics=tuple(sorted(suppressed, key=lambda s: s.diagnostic.sort_key)),
         cwd_prefix=RunResult.prefix_for(str(project.root), os.getcwd()),
+        checked_files=tuple(
+            f for f in files if any(s == "" or f == s or f.startswith(s + "/") for s in scopes)
+        ),
         notifications=tuple(
             f"{path}: cannot read the file: {error.strerror}"
             for path, error in sorted(project.unreadable.items())
