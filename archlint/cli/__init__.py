@@ -76,6 +76,24 @@ def _render(result: RunResult, formatter: Formatter, output: Path | None, color:
     _write_atomically(output, buffer.getvalue())
 
 
+def _targets(values: list[str], output: Path | None) -> list[tuple[Formatter, Path | None]]:
+    """Each ``--format NAME[:FILE]`` as a loaded formatter and where it writes; ``--output``
+    is the file of the one given without a FILE. One of them at most may print."""
+    targets: list[tuple[Formatter, Path | None]] = []
+    for value in values:
+        name, _, file = value.partition(":")
+        target = Path(file) if file else None
+        if target is None and output is not None and all(t is not None for _, t in targets):
+            target = output
+        try:
+            targets.append((load(name.strip()), target))
+        except ArchlintError as exc:
+            _fail(str(exc))
+    if sum(1 for _, t in targets if t is None) > 1:
+        _fail("more than one --format prints to the terminal: give the others a FILE (NAME:FILE)")
+    return targets
+
+
 @app.command("check")
 def check_command(
     paths: Annotated[
@@ -97,11 +115,26 @@ def check_command(
     extend_select: Annotated[
         list[str] | None, typer.Option(help="Rule codes or prefixes to add.", metavar="CODES")
     ] = None,
-    output_format: Annotated[
-        str, typer.Option("--format", help="Output format: text, concise, json, ...", metavar="NAME")
-    ] = "text",
+    output_formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            help="Output format, NAME or NAME:FILE, repeatable: text, concise, json, sarif, github, "
+            "gitlab, junit (e.g. --format text --format sarif:archlint.sarif).",
+            metavar="NAME[:FILE]",
+        ),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option(help="Write the report to this file.", metavar="FILE")
+        Path | None,
+        typer.Option(help="Write the report of the --format given without a FILE here.", metavar="FILE"),
+    ] = None,
+    diff_base: Annotated[
+        str | None,
+        typer.Option(
+            "--diff-base",
+            help="Report on the Python files changed since this git revision (and untracked ones).",
+            metavar="REV",
+        ),
     ] = None,
     jobs: Annotated[
         int | None,
@@ -116,10 +149,7 @@ def check_command(
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")] = None,
 ) -> None:
     """Lint a FastAPI backend (the default command)."""
-    try:
-        formatter = load(output_format)
-    except ArchlintError as exc:
-        _fail(str(exc))
+    targets = _targets(output_formats or ["text"], output)
     options = CheckOptions(
         paths=tuple(paths) if paths else (Path("."),),
         config_file=config,
@@ -129,10 +159,12 @@ def check_command(
         extend_select=_codes(extend_select) or (),
         jobs=jobs,
         use_cache=not no_cache,
+        diff_base=diff_base,
     )
     try:
         result = check(options)
-        _render(result, formatter, output, color)
+        for formatter, target in targets:
+            _render(result, formatter, target, color)
     except ArchlintError as exc:
         _fail(str(exc))
     if result.diagnostics and not exit_zero:

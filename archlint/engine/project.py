@@ -40,6 +40,7 @@ class CheckOptions:
     extend_select: tuple[str, ...] = ()
     jobs: int | None = None
     use_cache: bool = True
+    diff_base: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,29 @@ def marked_root(path: Path) -> Path | None:
         if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
             return candidate
     return None
+
+
+def project_root_of(path: Path) -> Path:
+    """The project a path belongs to: its config file's folder, else the nearest folder at
+    or above it holding a pyproject.toml or .git, else the path's own folder."""
+    resolved = path.resolve()
+    found = find_config(resolved)
+    if found is not None:
+        return found.parent
+    return marked_root(resolved) or (resolved if resolved.is_dir() else resolved.parent)
+
+
+def group_by_project(options: CheckOptions) -> list[tuple[Path, ...]]:
+    """The paths named, grouped by the project each belongs to (pre-commit in a monorepo
+    names files of several), in the order first named."""
+    if options.config_file is not None:
+        return [options.paths]
+    groups: dict[Path, list[Path]] = {}
+    for path in options.paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        groups.setdefault(project_root_of(path), []).append(path)
+    return [tuple(paths) for paths in groups.values()]
 
 
 def load_project_config(options: CheckOptions) -> Config:

@@ -9,10 +9,12 @@ files, not only when the folder itself is.
 
 from __future__ import annotations
 
+import os
+import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from archlint.core import Diagnostic, inside, make_fingerprint
+from archlint.core import Diagnostic, RunResult, inside, make_fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +55,42 @@ def in_scope(placed: Placed, scopes: Sequence[str]) -> bool:
         if placed.folder is not None and (scope == placed.folder or scope.startswith(placed.folder + "/")):
             return True
     return False
+
+
+def _rebase(d: Diagnostic, prefix: str) -> Diagnostic:
+    return d if prefix == "." else replace(d, path=posixpath.normpath(posixpath.join(prefix, d.path)))
+
+
+def merge_runs(runs: Sequence[RunResult], cwd: str) -> RunResult:
+    """One result for the projects a run touched (pre-commit naming files of several in a
+    monorepo): paths re-rooted at the folder holding every project root."""
+    if len(runs) == 1:
+        return runs[0]
+    root = os.path.commonpath([r.project_root for r in runs])
+    prefixes = [os.path.relpath(r.project_root, root).replace(os.sep, "/") for r in runs]
+    diagnostics = [_rebase(d, p) for r, p in zip(runs, prefixes, strict=True) for d in r.diagnostics]
+    suppressed = [
+        replace(s, diagnostic=_rebase(s.diagnostic, p))
+        for r, p in zip(runs, prefixes, strict=True)
+        for s in r.suppressed_diagnostics
+    ]
+    first = runs[0]
+    return replace(
+        first,
+        diagnostics=tuple(sorted(diagnostics, key=lambda d: d.sort_key)),
+        project_root=root,
+        files_checked=sum(r.files_checked for r in runs),
+        preset=", ".join(dict.fromkeys(r.preset for r in runs)),
+        suppressed=sum(r.suppressed for r in runs),
+        suppressed_diagnostics=tuple(sorted(suppressed, key=lambda s: s.diagnostic.sort_key)),
+        layout_note=" ".join(dict.fromkeys(r.layout_note for r in runs if r.layout_note)),
+        cwd_prefix=RunResult.prefix_for(root, cwd),
+        notifications=tuple(n for r in runs for n in r.notifications),
+        checked_files=tuple(
+            sorted(
+                posixpath.normpath(posixpath.join(p, f))
+                for r, p in zip(runs, prefixes, strict=True)
+                for f in r.checked_files
+            )
+        ),
+    )

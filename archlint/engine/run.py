@@ -20,9 +20,10 @@ from archlint.core import (
     RunResult,
     UsageError,
 )
+from archlint.engine.changed import changed_files
 from archlint.engine.perfile import analyze_all, analyze_job, file_settings
-from archlint.engine.project import CheckOptions, Project, resolve_project
-from archlint.engine.report import in_scope, pin
+from archlint.engine.project import CheckOptions, Project, group_by_project, resolve_project
+from archlint.engine.report import in_scope, merge_runs, pin
 from archlint.engine.selection import all_options, rules_by_code
 from archlint.engine.suppressions import apply_suppressions
 from archlint.layouts import PRESETS
@@ -91,7 +92,26 @@ def _detected_note(project: Project) -> str:
 
 
 def check(options: CheckOptions) -> RunResult:
-    """Lint a project: the whole of it is read, findings are reported for the given paths."""
+    """Lint the projects the paths belong to: each is read whole, findings are reported for
+    the paths named (with ``diff_base``, for the files changed since that revision)."""
+    if options.diff_base is not None:
+        start = options.paths[0].resolve()
+        changed = changed_files(start, options.diff_base)
+        if not changed:
+            return RunResult(
+                diagnostics=(),
+                project_root=str(start),
+                files_checked=0,
+                preset="-",
+                layout_note=f"no Python file changed since {options.diff_base}: nothing to check",
+            )
+        options = replace(options, paths=changed, diff_base=None)
+    groups = group_by_project(options)
+    runs = [_check_project(replace(options, paths=paths)) for paths in groups]
+    return merge_runs(runs, os.getcwd())
+
+
+def _check_project(options: CheckOptions) -> RunResult:
     project = resolve_project(options)
     results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache)
     findings = confirmed_findings(results) + project_findings(project)
