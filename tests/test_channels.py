@@ -140,11 +140,13 @@ def test_files_of_several_projects_are_each_read_in_their_own_project(
 def test_pre_commit_in_a_monorepo_reports_the_staged_files(tmp_path: Path) -> None:
     pytest.importorskip("pre_commit")
     repo = tmp_path / "repo"
-    _copy("shapes/shop-server/clean", repo / "backend")
+    # The backend lives in backend/ with its own pyproject.toml (a declared layered-v1).
+    _copy("layered-v1/clean", repo / "backend")
     (repo / "README.md").write_text("monorepo\n")
     _git(repo, "init", "-q")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-qm", "init")
+    todos = repo / "backend/backend/src/v1/todos"
 
     def hook(*files: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -156,23 +158,22 @@ def test_pre_commit_in_a_monorepo_reports_the_staged_files(tmp_path: Path) -> No
             timeout=600,
         )
 
-    clean = hook("backend/server/shop/cart/service.py")
+    clean = hook("backend/backend/src/v1/todos/service.py", "README.md")
     assert clean.returncode == 0, clean.stdout + clean.stderr
 
-    repository = repo / "backend/server/shop/cart/repository.py"
-    repository.write_text(
-        repository.read_text().replace("await self.session.flush()", "await self.session.commit()", 1)
-    )
-    violating = hook("backend/server/shop/cart/repository.py")
+    repository = todos / "repository.py"
+    flush, commit = "await self.session.flush()", "await self.session.commit()"
+    repository.write_text(repository.read_text().replace(flush, commit, 1))
+    violating = hook("backend/backend/src/v1/todos/repository.py")
     output = violating.stdout + violating.stderr
     assert violating.returncode == 1, output
-    assert "backend/server/shop/cart/repository.py" in output and "REP001" in output
-    repository.write_text(
-        repository.read_text().replace("await self.session.commit()", "await self.session.flush()", 1)
-    )
+    assert "backend/backend/src/v1/todos/repository.py" in output, output  # opens from the root
+    assert re.search(r"59:\d+ REP001", output), output
+    repository.write_text(repository.read_text().replace(commit, flush, 1))
 
-    (repo / "backend/server/shop/reviews/service.py").unlink()
-    missing = hook("backend/server/shop/reviews/endpoints.py")
+    (todos / "service.py").unlink()
+    missing = hook("backend/backend/src/v1/todos/router.py")
     output = missing.stdout + missing.stderr
     assert missing.returncode == 1, output
-    assert "backend/server/shop/reviews" in output and "LAY" in output, output
+    assert "backend/backend/src/v1/todos/__init__.py" in output, output
+    assert "1:1 LAY002" in output and "'service.py'" in output, output

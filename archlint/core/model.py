@@ -195,6 +195,7 @@ class RunResult:
     cwd_prefix: str = ""
     notifications: tuple[str, ...] = ()
     checked_files: tuple[str, ...] = ()
+    tool_version: str = ""
 
     def display_path(self, path: str) -> str:
         """``path`` (relative to the project root) as seen from where archlint was run, so a

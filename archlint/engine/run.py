@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from archlint import __version__
 from archlint.config import Config
 from archlint.core import (
     LAYER_ROLES,
@@ -138,6 +139,7 @@ def _check_project(options: CheckOptions) -> RunResult:
         suppressed=len(suppressed),
         suppressed_diagnostics=tuple(sorted(suppressed, key=lambda s: s.diagnostic.sort_key)),
         cwd_prefix=RunResult.prefix_for(str(project.root), os.getcwd()),
+        tool_version=__version__,
         checked_files=tuple(
             f for f in files if any(s == "" or f == s or f.startswith(s + "/") for s in scopes)
         ),

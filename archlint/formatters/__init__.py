@@ -10,7 +10,11 @@ GROUP = "archlint.formatters"
 
 BUILTIN = {
     "concise": "archlint.formatters.concise:ConciseFormatter",
+    "github": "archlint.formatters.github:GithubFormatter",
+    "gitlab": "archlint.formatters.gitlab:GitlabFormatter",
     "json": "archlint.formatters.json:JsonFormatter",
+    "junit": "archlint.formatters.junit:JunitFormatter",
+    "sarif": "archlint.formatters.sarif:SarifFormatter",
     "text": "archlint.formatters.text:TextFormatter",
 }
 
