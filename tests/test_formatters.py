@@ -359,3 +359,22 @@ def test_github_escapes_file_names_and_messages_so_nothing_can_inject_a_command(
         "::100%25 bad%0D%0A::error file=x.py::injected, really\n"
         "::warning file=plain.py,line=7,col=1,endLine=7,endColumn=1,title=RTR003::just%0Awarn\n"
     )
+
+
+def test_a_config_error_still_writes_a_sarif_report_that_says_so(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from archlint.cli import app
+
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "fixtures" / "shapes" / "template" / "clean", project)
+    (project / "pyproject.toml").write_text('[tool.archlint]\npreset = "no-such-preset"\n')
+    report = tmp_path / "archlint.sarif"
+    result = CliRunner().invoke(app, ["check", str(project), "--format", f"sarif:{report}"])
+    assert result.exit_code == 2
+    document = json.loads(report.read_text())
+    invocation = document["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    [notification] = invocation["toolExecutionNotifications"]
+    assert notification["level"] == "error" and "tool.archlint.preset" in notification["message"]["text"]
+    assert document["runs"][0]["results"] == []

@@ -76,20 +76,20 @@ def _render(result: RunResult, formatter: Formatter, output: Path | None, color:
     _write_atomically(output, buffer.getvalue())
 
 
-def _targets(values: list[str], output: Path | None) -> list[tuple[Formatter, Path | None]]:
+def _targets(values: list[str], output: Path | None) -> list[tuple[str, Formatter, Path | None]]:
     """Each ``--format NAME[:FILE]`` as a loaded formatter and where it writes; ``--output``
     is the file of the one given without a FILE. One of them at most may print."""
-    targets: list[tuple[Formatter, Path | None]] = []
+    targets: list[tuple[str, Formatter, Path | None]] = []
     for value in values:
         name, _, file = value.partition(":")
         target = Path(file) if file else None
-        if target is None and output is not None and all(t is not None for _, t in targets):
+        if target is None and output is not None and all(t is not None for _, _, t in targets):
             target = output
         try:
-            targets.append((load(name.strip()), target))
+            targets.append((name.strip(), load(name.strip()), target))
         except ArchlintError as exc:
             _fail(str(exc))
-    if sum(1 for _, t in targets if t is None) > 1:
+    if sum(1 for _, _, t in targets if t is None) > 1:
         _fail("more than one --format prints to the terminal: give the others a FILE (NAME:FILE)")
     return targets
 
@@ -163,9 +163,12 @@ def check_command(
     )
     try:
         result = check(options)
-        for formatter, target in targets:
+        for _, formatter, target in targets:
             _render(result, formatter, target, color)
     except ArchlintError as exc:
+        for name, formatter, target in targets:
+            if name == "sarif" and target is not None:  # code scanning shows the failure
+                _render(RunResult.failed(str(exc), str(Path.cwd())), formatter, target, color)
         _fail(str(exc))
     if result.diagnostics and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)

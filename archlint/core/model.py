@@ -196,6 +196,20 @@ class RunResult:
     notifications: tuple[str, ...] = ()
     checked_files: tuple[str, ...] = ()
     tool_version: str = ""
+    execution_successful: bool = True
+
+    @classmethod
+    def failed(cls, problem: str, project_root: str) -> RunResult:
+        """A run that could not lint (a config or usage error): for reports a CI job uploads
+        whatever happens, so the failure shows where the findings would have."""
+        return cls(
+            diagnostics=(),
+            project_root=project_root,
+            files_checked=0,
+            preset="-",
+            notifications=(problem,),
+            execution_successful=False,
+        )
 
     def display_path(self, path: str) -> str:
         """``path`` (relative to the project root) as seen from where archlint was run, so a

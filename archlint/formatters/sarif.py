@@ -112,9 +112,13 @@ class SarifFormatter:
                     },
                     "invocations": [
                         {
-                            "executionSuccessful": True,
+                            "executionSuccessful": result.execution_successful,
                             "toolExecutionNotifications": [
-                                {"message": {"text": n}, "level": "warning"} for n in result.notifications
+                                {
+                                    "message": {"text": n},
+                                    "level": "warning" if result.execution_successful else "error",
+                                }
+                                for n in result.notifications
                             ],
                         }
                     ],
