@@ -110,7 +110,8 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         return parsed
     text = _decode(source, parsed.encoding) or parsed.code
     try:
-        context = FileContext(info, parsed, settings.session_names)
+        codes = frozenset(rule.code for rule in settings.rules)
+        context = FileContext(info, parsed, settings.session_names, codes)
         rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
         if rules:
             walk(parsed, context, rules)

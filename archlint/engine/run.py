@@ -79,7 +79,7 @@ def _detected_note(project: Project) -> str:
         for code, rule in rules_by_code().items()
         if issubclass(rule, FileRule)
         and preset not in rule.presets
-        and rule.presets
+        and len(rule.presets) >= 3  # on in most conventions, not an opt-in of one
         and code not in project.enabled
         and rule.roles & roles
     )

@@ -6,10 +6,11 @@ from typing import Any
 
 from archlint.rules.base import FileRule, ProjectRule, Rule
 from archlint.rules.context import DEFAULT_SESSION_NAMES, FileContext
+from archlint.rules.handlers import GuardClauseInRouteHandler, LogicInRouteHandler
 from archlint.rules.layout import MissingLayerModule, UnexpectedModuleInDomain
 from archlint.rules.packages import AdHocTopLevelPackage
 from archlint.rules.repository import CommitInRepository
-from archlint.rules.router import LogicInRouteHandler, QueryInRouter, TransactionInRouter
+from archlint.rules.router import QueryInRouter, TransactionInRouter
 from archlint.rules.service import HTTPExceptionInService
 from archlint.rules.syntax import UnparsableFile
 
@@ -21,6 +22,7 @@ BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
     QueryInRouter,
     TransactionInRouter,
     LogicInRouteHandler,
+    GuardClauseInRouteHandler,
     HTTPExceptionInService,
     UnparsableFile,
 )

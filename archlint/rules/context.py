@@ -163,10 +163,17 @@ class FileContext:
     rule always sees the scopes and imports in force at the node it is looking at.
     """
 
-    def __init__(self, info: ModuleInfo, module: cst.Module, session_names: Sequence[str]) -> None:
+    def __init__(
+        self,
+        info: ModuleInfo,
+        module: cst.Module,
+        session_names: Sequence[str],
+        codes: frozenset[str] = frozenset(),
+    ) -> None:
         self.info = info
         self.module = module
         self.session_names = frozenset(session_names)
+        self.codes = codes  # the rules running on this file, for rules that defer to another
         self.bindings: dict[str, str] = {}
         self.router_names: set[str] = set()
         self.session_aliases: set[str] = set()

@@ -1,0 +1,494 @@
+"""Business logic in route handlers (RTR003) and HTTP guard clauses (RTR004)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from archlint.core import NoOptions, Role, invalid, valid
+from archlint.rules.base import FileRule
+from archlint.rules.guards import is_existence_test, is_guard_body, only_formats, reads_only
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from archlint.core.lazy import libcst as cst
+
+if TYPE_CHECKING:
+    from archlint.rules.context import FileContext
+
+ROUTER = Role.ROUTER
+
+# Parameters a handler reads the transport from.
+_TRANSPORT_TYPES = frozenset(
+    {"fastapi.Request", "fastapi.WebSocket", "starlette.requests.Request", "starlette.websockets.WebSocket"}
+)
+_TRANSPORT_NAMES = frozenset({"request", "websocket", "ws"})
+
+
+class _HandlerBody:
+    """Tracks the route handler being walked: constructs count only in its body."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.handler: cst.FunctionDef | None = None
+        self.websocket = False
+        self.transport: frozenset[str] = frozenset()
+
+    def enter(self, node: cst.FunctionDef) -> bool:
+        if self.handler is not None:
+            return False
+        method = self.ctx.route_method(node)
+        if method is None:
+            return False
+        self.handler = node
+        self.websocket = method == "websocket"
+        self.transport = self._transport(node)
+        return True
+
+    def leave(self, node: cst.FunctionDef) -> bool:
+        if self.handler is node:
+            self.handler = None
+            return True
+        return False
+
+    def in_body(self) -> bool:
+        # While the handler itself is the innermost statement, the walk is in its decorators,
+        # parameters or return annotation.
+        return self.handler is not None and self.ctx.statement is not self.handler
+
+    def _transport(self, node: cst.FunctionDef) -> frozenset[str]:
+        names = set()
+        for param in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
+            name = param.name.value
+            annotation = param.annotation.annotation if param.annotation else None
+            qualname = self.ctx.qualname(annotation) if annotation is not None else None
+            if name in _TRANSPORT_NAMES or (qualname is not None and qualname in _TRANSPORT_TYPES):
+                names.add(name)
+        return frozenset(names)
+
+
+@dataclass(frozen=True, slots=True)
+class BranchOptions:
+    """Options of RTR003."""
+
+    max_branches: int = 0
+
+
+class LogicInRouteHandler(FileRule[BranchOptions]):
+    """
+    ## What it does
+    Flags business logic in a route handler (a function decorated with `@router.get/post/...`
+    of an `APIRouter` or `FastAPI` instance): `if`/`elif` chains, `for`, `while`, `match`,
+    conditional expressions (`a if c else b`) and comprehensions with an `if` clause.
+
+    Not counted, because they are HTTP wiring: existence guards (an `if` whose test is only
+    `x is None`, `x is not None`, `not x` or `x`, a walrus `(x := ...)` counting as the name,
+    and whose body only raises or returns an error response: mapping a missing row to 404);
+    branches whose test only reads transport data (`request.client.host if request.client
+    else None`, `if request.method == "POST":`); a websocket endpoint's receive loop; a `for` loop or
+    comprehension with no condition whose body only builds what the handler returns (CSV
+    rows, markup, response items). Every other guard (attributes, comparisons, calls:
+    ownership, status, uniqueness, input rules) is business logic and counts. Where RTR004
+    runs (modular-monolith), every guard clause is RTR004's instead. Helper functions that
+    are not route handlers are not checked, nor are `try`/`with` blocks.
+
+    ## Why is this bad?
+    Decisions in handlers are business rules hidden in the HTTP layer: they cannot be reused
+    by background tasks or other endpoints, and can only be tested through HTTP requests.
+
+    ## Example
+    ```python
+    @router.post("/orders/{order_id}/cancel")
+    async def cancel(order_id: int, service: OrderService = Depends(get_order_service)):
+        order = await service.get(order_id)
+        if order.status == "shipped":
+            raise HTTPException(409, "already shipped")
+        return await service.cancel(order)
+    ```
+
+    Use instead:
+    ```python
+    @router.post("/orders/{order_id}/cancel")
+    async def cancel(order_id: int, service: OrderService = Depends(get_order_service)):
+        return await service.cancel(order_id)  # raises OrderAlreadyShipped
+    ```
+
+    ## Options
+    - `max_branches` (int, default `0`): how many such constructs a handler may hold. With
+      `0` each construct is reported; above `0` a handler that holds more is reported once,
+      at its name, saying how many it holds ("4 branches (max 1)").
+
+    ## Fix
+    Move the decision into the service, raise a domain exception there, and map it to an
+    HTTP status with an exception handler.
+    """
+
+    code = "RTR003"
+    name = "logic-in-route-handler"
+    summary = "business logic (branches, loops, filtering) in a route handler"
+    roles = frozenset({ROUTER})
+    options_type = BranchOptions
+    cases = (
+        invalid(
+            "router = APIRouter()\n"
+            "@router.get('/{id}')\n"
+            "async def get(id: int):\n"
+            "    if id < 0:\n"
+            "        return None\n"
+            "    elif id == 0:\n"
+            "        return 0\n"
+            "    return 'big' if id > 9 else 'small'\n",
+            (4, 5),
+            (8, 12),
+            role=ROUTER,
+        ),
+        invalid(
+            "@router.get('/')\n"
+            "async def active(service: S):\n"
+            "    return [u for u in await service.all() if u.active]\n",
+            (3, 12),
+            role=ROUTER,
+        ),
+        invalid(
+            "@app.post('/batch')\n"
+            "async def batch(items: list[int]):\n"
+            "    for item in items:\n"
+            "        await save(item)\n"
+            "    while False:\n"
+            "        pass\n",
+            (3, 5),
+            (5, 5),
+            role=ROUTER,
+        ),
+        invalid(
+            "@orders_router.get('/')\n"
+            "def one(x: int):\n"
+            "    match x:\n"
+            "        case 1:\n"
+            "            return 1\n"
+            "    if x > 1:\n"
+            "        return 2\n",
+            (2, 5),
+            role=ROUTER,
+            options={"max_branches": 1},
+        ),
+        valid(
+            "@router.get('/')\n"
+            "async def names(service: S):\n"
+            "    return [u.name for u in await service.all()]\n",
+            role=ROUTER,
+        ),
+        valid(
+            "def _page_size(limit):\n    if limit > 100:\n        return 100\n    return limit\n",
+            role=ROUTER,
+        ),
+        valid(
+            "@router.get('/', response_model=Admin if settings.DEBUG else Public)\n"
+            "async def me(limit: int = Query(10 if DEV else 50), ids=[i for i in x if i]):\n"
+            "    return await service.me(limit)\n",
+            role=ROUTER,
+        ),
+        valid(
+            "@router.get('/')\n"
+            "async def get(service: S):\n"
+            "    try:\n"
+            "        return await service.get()\n"
+            "    except NotFound:\n"
+            "        raise HTTPException(404)\n",
+            role=ROUTER,
+        ),
+        valid(
+            "@router.get('/')\nasync def get(x: int):\n    if x:\n        return 1\n",
+            role=ROUTER,
+            options={"max_branches": 1},
+        ),
+        valid(
+            "@router.get('/')\nasync def get(x: int):\n    if x:\n        return 1\n",
+            role=Role.SERVICE,
+        ),
+        valid(
+            "@router.websocket('/ws')\n"
+            "async def feed(websocket: WebSocket, hub: Hub = Depends(get_hub)):\n"
+            "    await websocket.accept()\n"
+            "    while True:\n"
+            "        await hub.publish(await websocket.receive_text())\n",
+            role=ROUTER,
+        ),
+        valid(
+            "@router.get('/{id}')\n"
+            "async def get(id: int, service: S):\n"
+            "    item = await service.get(id)\n"
+            "    if item is None:\n"
+            "        raise HTTPException(status_code=404)\n"
+            "    if not (user := await service.owner(id)):\n"
+            "        return JSONResponse(status_code=404, content={})\n"
+            "    return item\n",
+            role=ROUTER,
+        ),
+        invalid(
+            "@router.get('/{id}')\n"
+            "async def get(id: int, service: S, me: User):\n"
+            "    item = await service.get(id)\n"
+            "    if item.owner_id != me.id:\n"
+            "        raise HTTPException(status_code=403)\n"
+            "    if item is None:\n"
+            "        log.warning('missing')\n"
+            "        raise HTTPException(status_code=404)\n"
+            "    return item\n",
+            (4, 5),
+            (6, 5),
+            role=ROUTER,
+        ),
+        valid(
+            "@router.post('/login')\n"
+            "async def login(request: Request, service: S):\n"
+            "    ip = request.client.host if request.client else None\n"
+            "    if request.method == 'POST':\n"
+            "        await service.audit(ip)\n"
+            "    return await service.login(ip)\n",
+            role=ROUTER,
+        ),
+        invalid(
+            "@router.post('/login')\n"
+            "async def login(request: Request, service: S, limit: int):\n"
+            "    ip = request.client.host if limit > 3 else None\n"
+            "    return await service.login(ip)\n",
+            (3, 10),
+            role=ROUTER,
+        ),
+        valid(
+            "@router.get('/export.csv')\n"
+            "async def export(service: S):\n"
+            "    buffer = io.StringIO()\n"
+            "    writer = csv.writer(buffer)\n"
+            "    for row in await service.rows():\n"
+            "        writer.writerow([row.id, row.name])\n"
+            "    return Response(buffer.getvalue())\n",
+            role=ROUTER,
+        ),
+        invalid(
+            "@router.post('/bulk')\n"
+            "async def bulk(items: list[Item], service: S):\n"
+            "    for item in items:\n"
+            "        await service.save(item)\n",
+            (3, 5),
+            role=ROUTER,
+        ),
+        invalid(
+            "@router.get('/{id}')\n"
+            "async def get(id: int):\n"
+            "    if id < 0:\n"
+            "        return None\n"
+            "    for x in range(id):\n"
+            "        print(x)\n"
+            "    return [i for i in range(id) if i]\n",
+            (2, 11),
+            role=ROUTER,
+            options={"max_branches": 2},
+        ),
+    )
+
+    def __init__(self, ctx: FileContext, options: BranchOptions) -> None:
+        super().__init__(ctx, options)
+        self._body = _HandlerBody(ctx)
+        self._found_in: list[tuple[cst.CSTNode, str]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self._body.enter(node):
+            self._found_in = []
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not self._body.leave(node):
+            return
+        found, limit = self._found_in, self.options.max_branches
+        if len(found) <= limit:
+            return
+        if limit:
+            self.report(
+                node.name,
+                f"{len(found)} branches (max {limit}) in route handler '{node.name.value}': move "
+                "the decisions into the service and keep the handler to HTTP in, service call, HTTP out",
+            )
+            return
+        for construct, what in found:
+            self.report(
+                construct,
+                f"{what} in route handler '{node.name.value}': move the decision into the "
+                "service and keep the handler to HTTP in, service call, HTTP out",
+            )
+
+    def _found(self, node: cst.CSTNode, what: str) -> None:
+        if self._body.in_body():
+            self._found_in.append((node, what))
+
+    def visit_If(self, node: cst.If) -> None:
+        # An elif chain is reported once, at its ``if``.
+        if self.ctx.is_elif(node):
+            return
+        if is_guard_body(node) and ("RTR004" in self.ctx.codes or is_existence_test(node.test)):
+            return  # HTTP wiring, or RTR004's finding where the convention forbids guards
+        if self._body.transport and reads_only(node.test, self._body.transport):
+            return  # branching on the transport (``request.method == "POST"``) is HTTP
+        self._found(node, "`if` statement")
+
+    def visit_For(self, node: cst.For) -> None:
+        # ``async for message in websocket.iter_text()`` is the transport, not business logic.
+        if self._body.websocket and node.asynchronous:
+            return
+        if not only_formats(node):
+            self._found(node, "`for` loop")
+
+    def visit_While(self, node: cst.While) -> None:
+        # A websocket endpoint needs its receive loop.
+        if not self._body.websocket:
+            self._found(node, "`while` loop")
+
+    def visit_Match(self, node: cst.Match) -> None:
+        self._found(node, "`match` statement")
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        if not reads_only(node, self._body.transport):
+            self._found(node, "conditional expression")
+
+    def _comprehension(self, node: cst.BaseComp | cst.DictComp) -> None:
+        comp_for: cst.CompFor | None = node.for_in
+        while comp_for is not None:
+            if comp_for.ifs:
+                self._found(node, "filtering comprehension")
+                return
+            comp_for = comp_for.inner_for_in
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._comprehension(node)
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._comprehension(node)
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._comprehension(node)
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._comprehension(node)
+
+
+class GuardClauseInRouteHandler(FileRule[NoOptions]):
+    """
+    ## What it does
+    Flags an HTTP guard clause in a route handler: an `if` with no `else` whose body only
+    raises (an `HTTPException`, a subclass, or any error) or returns an error response,
+    existence guards (`if item is None: raise HTTPException(404)`) included.
+
+    ## Why is this bad?
+    In a convention where routes hold no conditionals at all (modular-monolith), every check
+    belongs in the service: the service raises a domain exception (`ItemNotFound`) and one
+    exception handler maps it to a status code, so the same rule holds for every caller and
+    the handler stays a straight line.
+
+    ## Example
+    ```python
+    @router.get("/items/{item_id}")
+    async def read_item(item_id: int, service: ItemService = Depends(get_item_service)):
+        item = await service.get(item_id)
+        if item is None:
+            raise HTTPException(status_code=404, detail="item not found")
+        return item
+    ```
+
+    Use instead:
+    ```python
+    @router.get("/items/{item_id}")
+    async def read_item(item_id: int, service: ItemService = Depends(get_item_service)):
+        return await service.get(item_id)  # raises ItemNotFound, mapped to 404
+    ```
+
+    ## Options
+    None. On by default in modular-monolith, where it is reported instead of RTR003 for such
+    `if`s; opt-in elsewhere (`extend-select = ["RTR004"]`).
+
+    ## Fix
+    Move the check into the service, raise a domain exception there, and translate it with
+    `app.exception_handler` (or one `try`/`except` mapping in the router).
+    """
+
+    code = "RTR004"
+    name = "guard-clause-in-route-handler"
+    summary = "HTTP guard clause (if ...: raise HTTPException) in a route handler"
+    roles = frozenset({ROUTER})
+    presets = frozenset({"modular-monolith"})
+    cases = (
+        invalid(
+            "@router.get('/{id}')\n"
+            "async def get(id: int, service: S):\n"
+            "    item = await service.get(id)\n"
+            "    if item is None:\n"
+            "        raise HTTPException(status_code=404)\n"
+            "    if item.hidden:\n"
+            "        return JSONResponse(status_code=403, content={})\n"
+            "    return item\n",
+            (4, 5),
+            (6, 5),
+            role=ROUTER,
+        ),
+        valid(
+            "@router.get('/{id}')\n"
+            "async def get(id: int, service: S):\n"
+            "    item = await service.get(id)\n"
+            "    if item is None:\n"
+            "        item = default()\n"
+            "    return item\n",
+            role=ROUTER,
+        ),
+        valid(
+            "def helper(item):\n    if item is None:\n        raise HTTPException(404)\n",
+            role=ROUTER,
+        ),
+        invalid(
+            "@router.delete('/{id}')\n"
+            "async def delete(id: int, service: S, me: User):\n"
+            "    if not me.is_admin: raise Forbidden()\n"
+            "    await service.delete(id)\n",
+            (3, 5),
+            role=ROUTER,
+        ),
+        invalid(
+            "@app.get('/{id}')\n"
+            "async def get(id: int, service: S):\n"
+            "    if (item := await service.get(id)) is None:\n"
+            "        raise HTTPException(404)\n"
+            "    elif item.hidden:\n"
+            "        raise HTTPException(403)\n"
+            "    if item.draft:\n"
+            "        raise HTTPException(409)\n"
+            "    return item\n",
+            (7, 5),
+            role=ROUTER,
+        ),
+        valid(
+            "@router.get('/{id}')\n"
+            "async def get(id: int, service: S):\n"
+            "    if id > 3:\n"
+            "        return await service.big(id)\n"
+            "    return await service.small(id)\n",
+            role=ROUTER,
+        ),
+    )
+
+    def __init__(self, ctx: FileContext, options: NoOptions) -> None:
+        super().__init__(ctx, options)
+        self._body = _HandlerBody(ctx)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._body.enter(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._body.leave(node)
+
+    def visit_If(self, node: cst.If) -> None:
+        if self._body.in_body() and not self.ctx.is_elif(node) and is_guard_body(node):
+            handler = self._body.handler.name.value if self._body.handler else "?"
+            self.report(
+                node,
+                f"guard clause in route handler '{handler}': check in the service, raise a domain "
+                "exception, and map it to a status code with an exception handler",
+            )
