@@ -85,8 +85,8 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
     Not counted, because they are HTTP wiring: existence guards (an `if` whose test is only
     `x is None`, `x is not None`, `not x` or `x`, a walrus `(x := ...)` counting as the name,
     and whose body only raises or returns an error response: mapping a missing row to 404);
-    branches whose test only reads transport data (`request.client.host if request.client
-    else None`, `if request.method == "POST":`); a websocket endpoint's receive loop; a `for` loop or
+    conditional expressions that only read transport data (`request.client.host if
+    request.client else None`); a websocket endpoint's receive loop; a `for` loop or
     comprehension with no condition whose body only builds what the handler returns (CSV
     rows, markup, response items). Every other guard (attributes, comparisons, calls:
     ownership, status, uniqueness, input rules) is business logic and counts. Where RTR004
@@ -244,8 +244,6 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
             "@router.post('/login')\n"
             "async def login(request: Request, service: S):\n"
             "    ip = request.client.host if request.client else None\n"
-            "    if request.method == 'POST':\n"
-            "        await service.audit(ip)\n"
             "    return await service.login(ip)\n",
             role=ROUTER,
         ),
@@ -328,8 +326,6 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
             return
         if is_guard_body(node) and ("RTR004" in self.ctx.codes or is_existence_test(node.test)):
             return  # HTTP wiring, or RTR004's finding where the convention forbids guards
-        if self._body.transport and reads_only(node.test, self._body.transport):
-            return  # branching on the transport (``request.method == "POST"``) is HTTP
         self._found(node, "`if` statement")
 
     def visit_For(self, node: cst.For) -> None:
