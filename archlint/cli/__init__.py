@@ -136,6 +136,27 @@ def check_command(
             metavar="REV",
         ),
     ] = None,
+    warn: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Report these rules as warnings: shown, but they do not fail the run.", metavar="CODES"
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
+    baseline_file: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Hide the findings recorded in this baseline file.", metavar="FILE"),
+    ] = None,
+    update_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--update-baseline",
+            help="Rewrite the baseline: drop fixed entries (a new baseline records every finding).",
+        ),
+    ] = False,
+    add: Annotated[
+        bool, typer.Option("--add", help="With --update-baseline, also record today's new findings.")
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: CPU count).", metavar="N"),
@@ -160,7 +181,13 @@ def check_command(
         jobs=jobs,
         use_cache=not no_cache,
         diff_base=diff_base,
+        warn=_codes(warn) or (),
+        baseline=baseline_file,
+        update_baseline=update_baseline,
+        add_to_baseline=add,
     )
+    if add and not update_baseline:
+        _fail("--add only makes sense with --update-baseline")
     try:
         result = check(options)
         for _, formatter, target in targets:
@@ -170,7 +197,8 @@ def check_command(
             if name == "sarif" and target is not None:  # code scanning shows the failure
                 _render(RunResult.failed(str(exc), str(Path.cwd())), formatter, target, color)
         _fail(str(exc))
-    if result.diagnostics and not exit_zero:
+    failing = result.errors or (strict and result.diagnostics)
+    if failing and not exit_zero and not update_baseline:
         raise typer.Exit(EXIT_FINDINGS)
 
 

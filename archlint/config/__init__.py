@@ -27,6 +27,9 @@ TOP_LEVEL_KEYS = frozenset(
         "extend-session-names",
         "layout",
         "rules",
+        "baseline",
+        "warn",
+        "per-file-ignores",
     }
 )
 LAYOUT_KEYS = frozenset({"domains", "shared", "roles", "required"})
@@ -62,6 +65,9 @@ class Config:
     extend_session_names: tuple[str, ...] = ()
     layout: LayoutOverrides = LayoutOverrides()
     rules: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    baseline: str | None = None
+    warn: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def key_error(self, key: str, problem: str) -> ConfigError:
         """A ConfigError naming this config's file and ``tool.archlint.<key>``."""
@@ -186,6 +192,11 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
             raise roles_reader.error(role_name, f"unknown role (expected one of: {valid_roles})") from None
         names = roles_reader.strings(roles_table, role_name)
         roles[role] = names or ()
+    ignores_table = reader.table(data, "per-file-ignores")
+    ignores_reader = _Reader(path, reader.error("per-file-ignores", "").key)
+    per_file_ignores = {
+        pattern: ignores_reader.strings(ignores_table, pattern) or () for pattern in ignores_table
+    }
     rules_table = reader.table(data, "rules")
     rules: dict[str, Mapping[str, object]] = {}
     for code, options in rules_table.items():
@@ -210,6 +221,9 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
             required=layout_reader.strings(layout_table, "required"),
         ),
         rules=rules,
+        baseline=reader.string(data, "baseline"),
+        warn=reader.strings(data, "warn") or (),
+        per_file_ignores=per_file_ignores,
     )
 
 

@@ -179,7 +179,8 @@ class RunResult:
     inline comments hid (SARIF keeps them as suppressed results); ``cwd_prefix`` leads from
     the working directory to the project root (see ``display_path``); ``notifications`` are
     what the run could not do (files it could not read); ``checked_files`` the files (relative
-    to the project root) whose findings this run reports.
+    to the project root) whose findings this run reports; ``baselined`` how many findings the
+    baseline accepted and ``stale_baseline`` its entries that match nothing any more.
     """
 
     diagnostics: tuple[Diagnostic, ...]
@@ -197,6 +198,13 @@ class RunResult:
     checked_files: tuple[str, ...] = ()
     tool_version: str = ""
     execution_successful: bool = True
+    baselined: int = 0
+    stale_baseline: tuple[str, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        """Findings that fail the run (warnings only fail it with ``--strict``)."""
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
 
     @classmethod
     def failed(cls, problem: str, project_root: str) -> RunResult:

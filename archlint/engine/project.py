@@ -41,6 +41,10 @@ class CheckOptions:
     jobs: int | None = None
     use_cache: bool = True
     diff_base: str | None = None
+    warn: tuple[str, ...] = ()
+    baseline: Path | None = None
+    update_baseline: bool = False
+    add_to_baseline: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +122,15 @@ def _validate_selection(config: Config, options: CheckOptions) -> dict[str, obje
         ("select", config.select or (), config.key_error),
         ("extend-select", config.extend_select, config.key_error),
         ("ignore", config.ignore, config.key_error),
+        ("warn", config.warn, config.key_error),
         ("select", options.select or (), cli_error),
         ("extend-select", options.extend_select, cli_error),
         ("ignore", options.ignore, cli_error),
+        ("warn", options.warn, cli_error),
     ):
         check_selectors(values, codes, key, error)
+    for pattern, selectors in config.per_file_ignores.items():
+        check_selectors(selectors, codes, f'per-file-ignores."{pattern}"', config.key_error)
     return all_options(config.rules, config.key_error)
 
 

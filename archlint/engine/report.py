@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
-from archlint.core import Diagnostic, RunResult, inside, make_fingerprint
+from archlint.core import Diagnostic, RunResult, Severity, inside, make_fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,8 @@ def merge_runs(runs: Sequence[RunResult], cwd: str) -> RunResult:
         files_checked=sum(r.files_checked for r in runs),
         preset=", ".join(dict.fromkeys(r.preset for r in runs)),
         suppressed=sum(r.suppressed for r in runs),
+        baselined=sum(r.baselined for r in runs),
+        stale_baseline=tuple(s for r in runs for s in r.stale_baseline),
         suppressed_diagnostics=tuple(sorted(suppressed, key=lambda s: s.diagnostic.sort_key)),
         layout_note=" ".join(dict.fromkeys(r.layout_note for r in runs if r.layout_note)),
         cwd_prefix=RunResult.prefix_for(root, cwd),
@@ -94,3 +98,51 @@ def merge_runs(runs: Sequence[RunResult], cwd: str) -> RunResult:
             )
         ),
     )
+
+
+@lru_cache(maxsize=256)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A path glob as in ruff's per-file-ignores: ``**`` spans folders, ``*`` stays in one;
+    a pattern without a ``/`` matches a file or folder name anywhere."""
+    pattern = pattern.strip().removeprefix("./").rstrip("/")
+    if "/" not in pattern:
+        pattern = "**/" + pattern
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + "(?:/.*)?")
+
+
+def ignored(placed: Placed, per_file_ignores: Mapping[str, Sequence[str]]) -> bool:
+    """Whether ``[tool.archlint.per-file-ignores]`` silences this finding: a pattern matching
+    its file, or the folder a folder finding is about, listing its code or a prefix of it."""
+    d = placed.diagnostic
+    for pattern, codes in per_file_ignores.items():
+        if not any(c == "ALL" or d.code.startswith(c) for c in codes):
+            continue
+        regex = _glob(pattern)
+        if regex.fullmatch(d.path) or (placed.folder is not None and regex.fullmatch(placed.folder)):
+            return True
+    return False
+
+
+def as_warning(d: Diagnostic, warn: Sequence[str]) -> Diagnostic:
+    """The finding as a warning when its code is among ``warn`` (codes or prefixes)."""
+    if any(w == "ALL" or d.code.startswith(w) for w in warn):
+        return replace(d, severity=Severity.WARNING)
+    return d

@@ -21,10 +21,11 @@ from archlint.core import (
     RunResult,
     UsageError,
 )
+from archlint.engine import baseline
 from archlint.engine.changed import changed_files
 from archlint.engine.perfile import analyze_all, analyze_job, file_settings
 from archlint.engine.project import CheckOptions, Project, group_by_project, resolve_project
-from archlint.engine.report import in_scope, merge_runs, pin
+from archlint.engine.report import as_warning, ignored, in_scope, merge_runs, pin
 from archlint.engine.selection import all_options, rules_by_code
 from archlint.engine.suppressions import apply_suppressions
 from archlint.layouts import PRESETS
@@ -119,11 +120,18 @@ def _check_project(options: CheckOptions) -> RunResult:
     kept, hidden = apply_suppressions(findings, results)
     scopes = _scopes(project, options.paths)
     files = [m.path for m in project.tree.modules]
-    diagnostics = [
-        p.diagnostic
-        for p in pin((d for d in kept if d.code in project.enabled), files)
-        if in_scope(p, scopes)
-    ]
+    ignores = project.config.per_file_ignores
+    warn = (*project.config.warn, *options.warn)
+    diagnostics = sorted(
+        {
+            as_warning(p.diagnostic, warn)
+            for p in pin((d for d in kept if d.code in project.enabled), files)
+            if in_scope(p, scopes) and not ignored(p, ignores)
+        },
+        key=lambda d: d.sort_key,
+    )
+    checked = tuple(f for f in files if any(s == "" or f == s or f.startswith(s + "/") for s in scopes))
+    accepted = _baseline(project, options, diagnostics, set(checked))
     suppressed = [
         replace(s, diagnostic=p.diagnostic)
         for s, p in zip(hidden, pin((s.diagnostic for s in hidden), files), strict=True)
@@ -131,7 +139,9 @@ def _check_project(options: CheckOptions) -> RunResult:
     ]
     registry = rules_by_code()
     return RunResult(
-        diagnostics=tuple(sorted(set(diagnostics), key=lambda d: d.sort_key)),
+        diagnostics=accepted.kept,
+        baselined=accepted.hidden,
+        stale_baseline=tuple(f"{e.path}: {e.code} {e.message}" for e in accepted.stale),
         project_root=str(project.root),
         files_checked=len(results),
         preset=project.tree.layout.name,
@@ -140,9 +150,7 @@ def _check_project(options: CheckOptions) -> RunResult:
         suppressed_diagnostics=tuple(sorted(suppressed, key=lambda s: s.diagnostic.sort_key)),
         cwd_prefix=RunResult.prefix_for(str(project.root), os.getcwd()),
         tool_version=__version__,
-        checked_files=tuple(
-            f for f in files if any(s == "" or f == s or f.startswith(s + "/") for s in scopes)
-        ),
+        checked_files=checked,
         notifications=tuple(
             f"{path}: cannot read the file: {error.strerror}"
             for path, error in sorted(project.unreadable.items())
@@ -151,6 +159,25 @@ def _check_project(options: CheckOptions) -> RunResult:
         layout_note=_layout_note(project),
         layout_mode=project.tree.mode.value,
     )
+
+
+def _baseline(
+    project: Project, options: CheckOptions, diagnostics: Sequence[Diagnostic], scope: set[str]
+) -> baseline.Applied:
+    """Hide what the baseline accepted; with ``update_baseline``, rewrite it first."""
+    path = options.baseline
+    if path is None and project.config.baseline is not None:
+        path = project.root / project.config.baseline
+    if path is None:
+        if options.update_baseline:
+            raise UsageError("--update-baseline needs a baseline: --baseline FILE, or baseline = in config")
+        return baseline.Applied(tuple(diagnostics), 0, ())
+    entries = baseline.load(path)
+    if options.update_baseline:
+        add = options.add_to_baseline or not path.exists()
+        entries = baseline.updated(entries, diagnostics, scope, add=add)
+        baseline.write(path, entries)
+    return baseline.apply(diagnostics, entries, scope)
 
 
 def read_layout(options: CheckOptions) -> tuple[ProjectTree, Path]:

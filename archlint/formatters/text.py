@@ -10,7 +10,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from archlint.core import Diagnostic, RunResult
+from archlint.core import Diagnostic, RunResult, Severity
 
 
 def _source_lines(root: str, path: str) -> list[str]:
@@ -56,8 +56,9 @@ class TextFormatter:
                 header = Text("  ")
                 header.append(where, style="dim")
                 header.append(" ")
-                header.append(d.code, style="bold red")
-                header.append(f" {d.message}")
+                warning = d.severity is Severity.WARNING
+                header.append(d.code, style="bold yellow" if warning else "bold red")
+                header.append(f" {'(warning) ' if warning else ''}{d.message}")
                 console.print(header)
                 frame = _frame(d, lines)
                 if frame is not None:
@@ -75,8 +76,10 @@ class TextFormatter:
             counts = Counter(d.code for d in result.diagnostics)
             by_code = ", ".join(f"{code} x{n}" for code, n in sorted(counts.items()))
             noun = "finding" if total == 1 else "findings"
-            line = Text(f"Found {total} {noun} in {files} file{'s' if files != 1 else ''}", style="bold red")
-            line.append(f" ({by_code})", style="")
+            warnings = total - result.errors
+            style = "bold red" if result.errors else "bold yellow"
+            line = Text(f"Found {total} {noun} in {files} file{'s' if files != 1 else ''}", style=style)
+            line.append(f" ({by_code}{f'; {warnings} warnings' if warnings else ''})", style="")
         line.append(
             f" - {result.files_checked} files checked, preset {result.preset}"
             + (
@@ -86,9 +89,19 @@ class TextFormatter:
                 if result.preset_source == "detected"
                 else ""
             )
-            + (f", {result.suppressed} suppressed" if result.suppressed else ""),
+            + (f", {result.suppressed} suppressed" if result.suppressed else "")
+            + (f", {result.baselined} in the baseline" if result.baselined else ""),
             style="dim",
         )
+        if result.stale_baseline:
+            fixed = len(result.stale_baseline)
+            line.append(
+                f"\n{fixed} baseline entr{'y is' if fixed == 1 else 'ies are'} fixed (run with "
+                "--update-baseline to drop them): "
+                + "; ".join(result.stale_baseline[:5])
+                + (" ..." if fixed > 5 else ""),
+                style="green",
+            )
         if result.layout_note:
             line.append(f"\nnote: {result.layout_note}", style="yellow")
         return line
