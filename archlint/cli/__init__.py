@@ -16,8 +16,10 @@ from rich.table import Table
 from rich.tree import Tree
 
 from archlint import __version__
+from archlint.config.write import write_table
 from archlint.core import ALL_PRESETS, DEFINING_ROLES, ArchlintError, RunResult
 from archlint.engine import CheckOptions, check, read_layout, rules_by_code
+from archlint.engine.initconfig import plan
 from archlint.formatters import Formatter, load
 from archlint.formatters.layout import layout_document
 
@@ -31,7 +33,7 @@ app = typer.Typer(
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-_COMMANDS = ("check", "rules", "explain", "layout")
+_COMMANDS = ("check", "rules", "explain", "layout", "init")
 
 
 def _fail(message: str) -> NoReturn:
@@ -313,6 +315,41 @@ def layout_command(
             "note: no file plays a layer role (router, service, data layer): "
             "`archlint check` has nothing to check here"
         )
+
+
+@app.command("init")
+def init_command(
+    path: Annotated[Path, typer.Argument(help="The project, or a folder in it.", metavar="PATH")] = Path("."),
+    preset: Annotated[
+        str | None, typer.Option(help="Read the tree under this preset instead.", metavar="NAME")
+    ] = None,
+    config_file: Annotated[
+        bool, typer.Option("--config-file", help="Write archlint.toml instead of pyproject.toml.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing [tool.archlint].")] = False,
+) -> None:
+    """Detect the layout, explain it, and write it as [tool.archlint] (comments kept)."""
+    try:
+        tree, root = read_layout(CheckOptions(paths=(path,), preset=preset))
+        chosen = plan(tree)
+        target = root / ("archlint.toml" if config_file else "pyproject.toml")
+        write_table(target, chosen.table, force=force)
+    except ArchlintError as exc:
+        _fail(str(exc))
+    scores = ", ".join(f"{name} {score}" for name, score in sorted(tree.scores.items()))
+    print(f"layout: {tree.layout.name} ({tree.mode.value}{'; scores: ' + scores if scores else ''})")
+    print(f"import roots: {', '.join(tree.import_roots) or 'none found'}; source root: {tree.source_root}")
+    more = " ..." if len(tree.domains) > 12 else ""
+    print(f"domains ({len(tree.domains)}): {', '.join(tree.domains[:12])}{more}")
+    layout = chosen.table.get("layout")
+    if isinstance(layout, dict):
+        roles = layout.get("roles", {})
+        for role, names in roles.items() if isinstance(roles, dict) else ():
+            print(f"  {role}: {', '.join(names)}")
+    for note in chosen.notes:
+        print(f"note: {note}")
+    what = "the config" if config_file else "[tool.archlint]"
+    print(f"wrote {what} to {target}; `archlint layout` shows the tree")
 
 
 def _version(value: bool) -> None:

@@ -123,6 +123,8 @@ class AdHocTopLevelPackage(ProjectRule[NoOptions]):
             yield from self._split_folders(tree)
             return
         layout = tree.layout
+        if not layout.domains:
+            return  # a layout by technical concern (by-layer) has no domains to stray from
         if tree.source_root in tree.domains:
             return  # every top-level package is part of the one domain: LAY001's business
         known = {name.rstrip("/").split("/")[0] for name in layout.shared}
