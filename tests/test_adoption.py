@@ -137,3 +137,36 @@ def test_per_file_ignores(project: Path) -> None:
     result = runner.invoke(app, ["check", str(project)])
     assert result.exit_code == 2
     assert 'per-file-ignores."crud.py"' in result.output
+
+
+def test_statistics_count_per_code_domain_and_layer() -> None:
+    drift = FIXTURES / "modular-monolith" / "layout-drift"
+    result = runner.invoke(app, ["check", str(drift), "--no-cache", "--statistics", "--format", "json"])
+    assert result.exit_code == 1
+    stats = json.loads(result.stdout)
+    assert [(row["code"], row["count"]) for row in stats["by_code"]] == [
+        ("LAY001", 1),
+        ("LAY002", 1),
+        ("LAY003", 1),
+        ("SYN001", 1),
+    ]
+    assert stats["by_domain"] == {"app/invoices": 2, "(outside any domain)": 1, "app/reports": 1}
+    assert stats["by_layer"] == {"(folder)": 3, "constants": 1}
+    assert (stats["findings"], stats["files"], stats["folders"]) == (4, 1, 3)
+    text = runner.invoke(app, ["check", str(drift), "--no-cache"], env={"NO_COLOR": "1"})
+    assert "Found 4 findings in 1 file and 3 folders" in text.stdout
+
+
+def test_quiet_prints_only_the_findings(project: Path) -> None:
+    loud = runner.invoke(app, ["check", str(project), "--no-cache"], env={"NO_COLOR": "1"})
+    quiet = runner.invoke(app, ["check", str(project), "--no-cache", "-q"], env={"NO_COLOR": "1"})
+    assert "Found 7 findings" in loud.stdout and "Found" not in quiet.stdout
+    assert quiet.stdout == loud.stdout[: len(quiet.stdout)]  # the same findings, no summary
+
+
+def test_progress_hears_every_analysed_file(project: Path) -> None:
+    from archlint.engine import CheckOptions, check
+
+    heard: list[tuple[int, int]] = []
+    check(CheckOptions(paths=(project,), use_cache=False, jobs=1, progress=lambda d, t: heard.append((d, t))))
+    assert heard and heard[-1][0] == heard[-1][1] and [d for d, _ in heard] == list(range(1, len(heard) + 1))

@@ -6,6 +6,8 @@ import io
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TextIO
 
@@ -22,6 +24,8 @@ from archlint.engine import CheckOptions, check, read_layout, rules_by_code
 from archlint.engine.initconfig import plan
 from archlint.formatters import Formatter, load
 from archlint.formatters.layout import layout_document
+from archlint.formatters.statistics import statistics
+from archlint.formatters.text import TextFormatter
 
 app = typer.Typer(
     name="archlint",
@@ -76,6 +80,52 @@ def _render(result: RunResult, formatter: Formatter, output: Path | None, color:
     buffer = io.StringIO()
     formatter.render(result, buffer, color=bool(color))
     _write_atomically(output, buffer.getvalue())
+
+
+def _progress_bar(quiet: bool) -> Callable[[int, int], None] | None:
+    """A progress bar on stderr for runs that take over a second, on a terminal only."""
+    if quiet or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    start = time.monotonic()
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            if time.monotonic() - start < 1.0:
+                return
+            from rich.progress import Progress
+
+            bar = Progress(console=Console(stderr=True), transient=True)
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task("analysing", total=total)
+        state["bar"].update(state["task"], completed=done)
+        if done >= total:
+            state.pop("bar").stop()
+
+    return update
+
+
+def _print_statistics(result: RunResult, *, as_json: bool) -> None:
+    stats = statistics(result)
+    if as_json:
+        import json
+
+        print(json.dumps(stats, indent=2))
+        return
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=200, no_color=True)
+    table = Table("count", "code", "summary", box=None)
+    for row in stats["by_code"]:  # type: ignore[attr-defined]
+        table.add_row(str(row["count"]), row["code"], row["summary"])
+    console.print(table)
+    for title, key in (("domain", "by_domain"), ("layer", "by_layer")):
+        counts = Table("count", title, box=None)
+        for name, count in stats[key].items():  # type: ignore[attr-defined]
+            counts.add_row(str(count), name)
+        console.print(counts)
+    files, folders = stats["files"], stats["folders"]
+    console.print(f"{stats['findings']} findings in {files} files and {folders} folders")
 
 
 def _targets(values: list[str], output: Path | None) -> list[tuple[str, Formatter, Path | None]]:
@@ -169,6 +219,11 @@ def check_command(
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")
     ] = False,
+    show_statistics: Annotated[
+        bool,
+        typer.Option("--statistics", help="Print counts per rule, domain and layer instead of findings."),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the findings.")] = False,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")] = None,
 ) -> None:
     """Lint a FastAPI backend (the default command)."""
@@ -187,12 +242,18 @@ def check_command(
         baseline=baseline_file,
         update_baseline=update_baseline,
         add_to_baseline=add,
+        progress=_progress_bar(quiet),
     )
     if add and not update_baseline:
         _fail("--add only makes sense with --update-baseline")
     try:
         result = check(options)
+        if show_statistics:
+            _print_statistics(result, as_json=targets[0][0] == "json")
+            targets = [t for t in targets if t[2] is not None]
         for _, formatter, target in targets:
+            if quiet and isinstance(formatter, TextFormatter):
+                formatter = TextFormatter(quiet=True)
             _render(result, formatter, target, color)
     except ArchlintError as exc:
         for name, formatter, target in targets:

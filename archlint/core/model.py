@@ -180,7 +180,9 @@ class RunResult:
     the working directory to the project root (see ``display_path``); ``notifications`` are
     what the run could not do (files it could not read); ``checked_files`` the files (relative
     to the project root) whose findings this run reports; ``baselined`` how many findings the
-    baseline accepted and ``stale_baseline`` its entries that match nothing any more.
+    baseline accepted and ``stale_baseline`` its entries that match nothing any more;
+    ``folders`` maps the fingerprint of each folder finding to its folder, ``places`` each
+    path with findings to its (domain, layer role).
     """
 
     diagnostics: tuple[Diagnostic, ...]
@@ -200,6 +202,15 @@ class RunResult:
     execution_successful: bool = True
     baselined: int = 0
     stale_baseline: tuple[str, ...] = ()
+    folders: Mapping[str, str] = field(default_factory=dict)
+    places: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def counted(self) -> tuple[int, int]:
+        """(files, folders) the findings are in: a folder finding counts its folder, not the
+        module it is pinned to."""
+        folders = {self.folders[d.fingerprint] for d in self.diagnostics if d.fingerprint in self.folders}
+        files = {d.path for d in self.diagnostics if d.fingerprint not in self.folders}
+        return len(files), len(folders)
 
     @property
     def errors(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -55,9 +56,16 @@ def analyze_job(job: tuple[bytes, ModuleInfo, FileSettings]) -> FileResult:
 _POOL_THRESHOLD = 24
 
 
-def analyze_all(project: Project, *, jobs: int | None = None, use_cache: bool = True) -> list[FileResult]:
+def analyze_all(
+    project: Project,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[FileResult]:
     """Per-file results in module order: cached where the inputs are unchanged, the rest
-    analysed in a process pool. The order never depends on the number of jobs."""
+    analysed in a process pool. The order never depends on the number of jobs; ``progress``
+    hears (files analysed, files to analyse) as the work goes."""
     settings = file_settings(project)
     cache = Cache(project.root, settings_salt(__version__, sorted(settings.items(), key=str)))
     results: list[FileResult | None] = []
@@ -73,16 +81,26 @@ def analyze_all(project: Project, *, jobs: int | None = None, use_cache: bool = 
         results.append(hit)
         if hit is None:
             misses.append((len(results) - 1, key, (source, module, settings[module.role])))
-    workers = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    cores = os.cpu_count() or 1
+    # Never more workers than cores or than files to analyse, whatever --jobs asks.
+    workers = max(1, min(jobs if jobs is not None else cores, cores, len(misses)))
     job_list = [job for _, _, job in misses]
+    fresh: list[FileResult] = []
     if workers > 1 and len(misses) >= _POOL_THRESHOLD:
         context = multiprocessing.get_context(
             "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         )
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            fresh = list(pool.map(analyze_job, job_list, chunksize=max(1, len(job_list) // (workers * 8))))
+            chunk = max(1, len(job_list) // (workers * 8))
+            for result in pool.map(analyze_job, job_list, chunksize=chunk):
+                fresh.append(result)
+                if progress is not None:
+                    progress(len(fresh), len(job_list))
     else:
-        fresh = [analyze_job(job) for job in job_list]
+        for job in job_list:
+            fresh.append(analyze_job(job))
+            if progress is not None:
+                progress(len(fresh), len(job_list))
     for (index, key, _), result in zip(misses, fresh, strict=True):
         results[index] = result
         if use_cache:

@@ -8,7 +8,7 @@ given only limit what is reported; module names come from the project's own impo
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +45,7 @@ class CheckOptions:
     baseline: Path | None = None
     update_baseline: bool = False
     add_to_baseline: bool = False
+    progress: Callable[[int, int], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

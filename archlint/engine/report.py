@@ -85,6 +85,16 @@ def merge_runs(runs: Sequence[RunResult], cwd: str) -> RunResult:
         preset=", ".join(dict.fromkeys(r.preset for r in runs)),
         suppressed=sum(r.suppressed for r in runs),
         baselined=sum(r.baselined for r in runs),
+        folders={
+            f: posixpath.normpath(posixpath.join(p, folder))
+            for r, p in zip(runs, prefixes, strict=True)
+            for f, folder in r.folders.items()
+        },
+        places={
+            posixpath.normpath(posixpath.join(p, path)): place
+            for r, p in zip(runs, prefixes, strict=True)
+            for path, place in r.places.items()
+        },
         stale_baseline=tuple(s for r in runs for s in r.stale_baseline),
         suppressed_diagnostics=tuple(sorted(suppressed, key=lambda s: s.diagnostic.sort_key)),
         layout_note=" ".join(dict.fromkeys(r.layout_note for r in runs if r.layout_note)),

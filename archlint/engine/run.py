@@ -18,6 +18,7 @@ from archlint.core import (
     LayoutMode,
     ModuleInfo,
     ProjectTree,
+    Role,
     RunResult,
     UsageError,
 )
@@ -115,21 +116,26 @@ def check(options: CheckOptions) -> RunResult:
 
 def _check_project(options: CheckOptions) -> RunResult:
     project = resolve_project(options)
-    results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache)
+    results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress)
     findings = confirmed_findings(results) + project_findings(project)
     kept, hidden = apply_suppressions(findings, results)
     scopes = _scopes(project, options.paths)
     files = [m.path for m in project.tree.modules]
     ignores = project.config.per_file_ignores
     warn = (*project.config.warn, *options.warn)
-    diagnostics = sorted(
-        {
-            as_warning(p.diagnostic, warn)
-            for p in pin((d for d in kept if d.code in project.enabled), files)
-            if in_scope(p, scopes) and not ignored(p, ignores)
-        },
-        key=lambda d: d.sort_key,
-    )
+    placed = [
+        p
+        for p in pin((d for d in kept if d.code in project.enabled), files)
+        if in_scope(p, scopes) and not ignored(p, ignores)
+    ]
+    diagnostics = sorted({as_warning(p.diagnostic, warn) for p in placed}, key=lambda d: d.sort_key)
+    folders = {p.diagnostic.fingerprint: p.folder for p in placed if p.folder is not None}
+    modules = {m.path: m for m in project.tree.modules}
+    places = {
+        d.path: (modules[d.path].domain or "", (modules[d.path].role or Role.OTHER).value)
+        for d in diagnostics
+        if d.path in modules
+    }
     checked = tuple(f for f in files if any(s == "" or f == s or f.startswith(s + "/") for s in scopes))
     accepted = _baseline(project, options, diagnostics, set(checked))
     suppressed = [
@@ -140,6 +146,8 @@ def _check_project(options: CheckOptions) -> RunResult:
     registry = rules_by_code()
     return RunResult(
         diagnostics=accepted.kept,
+        folders=folders,
+        places=places,
         baselined=accepted.hidden,
         stale_baseline=tuple(f"{e.path}: {e.code} {e.message}" for e in accepted.stale),
         project_root=str(project.root),

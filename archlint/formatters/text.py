@@ -39,6 +39,9 @@ def _frame(diagnostic: Diagnostic, lines: list[str]) -> Text | None:
 
 
 class TextFormatter:
+    def __init__(self, *, quiet: bool = False) -> None:
+        self.quiet = quiet  # findings only, no summary line
+
     def render(self, result: RunResult, stream: TextIO, *, color: bool) -> None:
         console = Console(
             file=stream,
@@ -64,12 +67,13 @@ class TextFormatter:
                 if frame is not None:
                     console.print(frame)
             console.print()
-        console.print(self.summary(result))
+        if not self.quiet:
+            console.print(self.summary(result))
 
     @staticmethod
     def summary(result: RunResult) -> Text:
         total = len(result.diagnostics)
-        files = len({d.path for d in result.diagnostics})
+        files, folders = result.counted()
         if total == 0:
             line = Text("All checks passed", style="bold green")
         else:
@@ -78,7 +82,10 @@ class TextFormatter:
             noun = "finding" if total == 1 else "findings"
             warnings = total - result.errors
             style = "bold red" if result.errors else "bold yellow"
-            line = Text(f"Found {total} {noun} in {files} file{'s' if files != 1 else ''}", style=style)
+            where = f"{files} file{'s' if files != 1 else ''}"
+            if folders:
+                where = (where + " and " if files else "") + f"{folders} folder{'s' if folders != 1 else ''}"
+            line = Text(f"Found {total} {noun} in {where}", style=style)
             line.append(f" ({by_code}{f'; {warnings} warnings' if warnings else ''})", style="")
         line.append(
             f" - {result.files_checked} files checked, preset {result.preset}"
