@@ -72,6 +72,7 @@ def test_init_can_write_archlint_toml(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "shapes" / "template" / "clean", project)
     result = runner.invoke(app, ["init", str(project), "--config-file"])
     assert result.exit_code == 0, result.output
-    assert tomllib.loads((project / "archlint.toml").read_text()) == {"preset": "by-layer"}
+    written = tomllib.loads((project / "archlint.toml").read_text())
+    assert written == {"preset": "by-layer", "baseline": ".archlint-baseline.json"}
     assert "[tool.archlint]" not in (project / "pyproject.toml").read_text()
     assert check(CheckOptions(paths=(project,), use_cache=False)).diagnostics == ()

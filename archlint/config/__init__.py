@@ -32,7 +32,7 @@ TOP_LEVEL_KEYS = frozenset(
         "per-file-ignores",
     }
 )
-LAYOUT_KEYS = frozenset({"domains", "shared", "roles", "required"})
+LAYOUT_KEYS = frozenset({"domains", "shared", "roles", "required", "allow"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,7 @@ class LayoutOverrides:
     shared: tuple[str, ...] | None = None
     roles: Mapping[Role, tuple[str, ...]] = field(default_factory=dict)
     required: tuple[str, ...] | None = None
+    allow: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,7 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
             shared=layout_reader.strings(layout_table, "shared"),
             roles=roles,
             required=layout_reader.strings(layout_table, "required"),
+            allow=layout_reader.strings(layout_table, "allow") or (),
         ),
         rules=rules,
         baseline=reader.string(data, "baseline"),

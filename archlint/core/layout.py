@@ -116,6 +116,7 @@ class Layout:
     roles: Mapping[Role, tuple[str, ...]]
     required: tuple[str, ...] = ()
     exempt_markers: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
     extra_files: tuple[str, ...] = ()
 
     def role_of_child(self, child: str) -> Role | None:
@@ -169,8 +170,9 @@ class Layout:
 
     @property
     def allowed_children(self) -> frozenset[str]:
-        """Direct children a domain may hold: layer names, and the folders of nested ones."""
-        names = {"__init__.py"}
+        """Direct children a domain may hold: layer names, the folders of nested ones, and the
+        names the layout allows besides (``auth.py`` where every domain has one)."""
+        names = {"__init__.py", *self.allow}
         for role_names in self.roles.values():
             for name in role_names:
                 head, sep, _ = name.partition("/")

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from archlint.core import LayoutMode, ProjectTree, Role, inside
-from archlint.layouts import BY_LAYER, PRESETS, classify, pick_root
+from archlint.layouts import BY_LAYER, PRESETS, build_layout, classify, pick_root
 from archlint.rules.house import split_folders
 
 
@@ -64,8 +64,17 @@ def _spellings(tree: ProjectTree) -> dict[Role, list[str]]:
     return spellings
 
 
+BASELINE = ".archlint-baseline.json"
+
+
 def plan(tree: ProjectTree) -> Plan:
-    """The ``[tool.archlint]`` table reproducing how archlint read ``tree``."""
+    """The ``[tool.archlint]`` table reproducing how archlint read ``tree``, with the baseline
+    file named so ``archlint --update-baseline`` accepts today's findings in one step."""
+    found = _plan(tree)
+    return Plan({**found.table, "baseline": BASELINE}, found.notes)
+
+
+def _plan(tree: ProjectTree) -> Plan:
     notes: list[str] = []
     if tree.mode is LayoutMode.DETECTED and not tree.domains:
         return Plan({"preset": BY_LAYER}, ("no domain folders: every file takes its role from its name",))
@@ -110,17 +119,48 @@ def plan(tree: ProjectTree) -> Plan:
             notes.append(f"left out of shared: {name}/ holds the {split.role.value} of domains {domains}")
             continue
         shared.append(name if entry.endswith("/") else entry)
-    required: list[str] = []
-    if tree.mode is LayoutMode.DETECTED:
-        base = PRESETS[preset]
-        for name in base.required:
-            role = base.role_of_child(name)
-            names = spellings.get(role) if role is not None else None
-            required.append(names[0] if names else name)
-    layout: dict[str, object] = {
-        "domains": _domain_globs(relative),
+    children = tree.domain_children()
+    having: Counter[Role] = Counter()
+    others: Counter[str] = Counter()
+    for names in children.values():
+        present: set[Role] = set()
+        for child in names:
+            found = tree.layout.match(_child_path(child))
+            if found is None or found[0] in (Role.OTHER, Role.SHARED):
+                if child != "__init__.py":
+                    others[child] += 1
+            else:
+                present.add(found[0])
+        having.update(present)
+    # Required: the layers three domains in four have at least (the rest are missing one);
+    # allowed besides the layers: names two domains or more share (auth.py, sorting.py),
+    # the team's convention rather than strays.
+    required = sorted(
+        spellings[role][0]
+        for role in (Role.ROUTER, Role.SERVICE, Role.REPOSITORY)
+        if role in spellings and len(children) >= 2 and 4 * having[role] >= 3 * len(children)
+    )
+    allow = sorted(name for name, n in others.items() if n >= 2)
+    roles = {role.value: names for role, names in sorted(spellings.items(), key=lambda i: i[0].value)}
+    globs = _domain_globs(relative)
+    # Folders a glob takes that archlint did not read as domains (kit/, models/) are shared.
+    layout = build_layout(
+        preset,
+        root=root,
+        domains=globs,
+        shared=shared,
+        roles={Role(r): tuple(n) for r, n in roles.items()},
+        required=required,
+        allow=allow,
+    )
+    taken = classify(layout, files, mode=LayoutMode.DECLARED, import_roots=tree.import_roots).domains
+    for extra in sorted(set(taken) - set(tree.domains)):
+        shared.append(inside(extra, root) or extra)
+    table = {
+        "domains": globs,
         "shared": shared,
-        "roles": {role.value: names for role, names in sorted(spellings.items(), key=lambda i: i[0].value)},
+        "roles": roles,
         "required": required,
+        "allow": allow,
     }
-    return Plan({"preset": preset, "root": root, "layout": layout}, tuple(notes))
+    return Plan({"preset": preset, "root": root, "layout": table}, tuple(notes))

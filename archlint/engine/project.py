@@ -143,6 +143,7 @@ def _has_layout_overrides(config: Config) -> bool:
         or overrides.shared is not None
         or overrides.roles
         or overrides.required is not None
+        or bool(overrides.allow)
     )
 
 
@@ -184,6 +185,7 @@ def _classified_tree(
         shared=overrides.shared,
         roles=overrides.roles,
         required=overrides.required,
+        allow=overrides.allow,
     )
     tree = classify(layout, files, mode=LayoutMode.DECLARED, import_roots=import_roots)
     if layout.domains and not tree.domains:

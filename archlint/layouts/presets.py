@@ -118,6 +118,7 @@ def build_layout(
     shared: Sequence[str] | None = None,
     roles: Mapping[Role, Sequence[str]] | None = None,
     required: Sequence[str] | None = None,
+    allow: Sequence[str] = (),
 ) -> Layout:
     """The preset with config overrides applied: each given key replaces the preset's value;
     ``roles`` replaces the names of the roles it mentions and keeps the others."""
@@ -132,4 +133,5 @@ def build_layout(
         shared=tuple(shared) if shared is not None else layout.shared,
         roles=merged_roles,
         required=tuple(required) if required is not None else layout.required,
+        allow=tuple(allow),
     )
