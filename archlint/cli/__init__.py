@@ -21,6 +21,7 @@ from archlint import __version__
 from archlint.config.write import write_table
 from archlint.core import ALL_PRESETS, DEFINING_ROLES, ArchlintError, RunResult
 from archlint.engine import CheckOptions, check, read_layout, rules_by_code
+from archlint.engine.effective import effective_settings
 from archlint.engine.initconfig import plan
 from archlint.formatters import Formatter, load
 from archlint.formatters.layout import layout_document
@@ -37,7 +38,7 @@ app = typer.Typer(
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-_COMMANDS = ("check", "rules", "explain", "layout", "init")
+_COMMANDS = ("check", "rules", "explain", "layout", "init", "config")
 
 
 def _fail(message: str) -> NoReturn:
@@ -376,6 +377,23 @@ def layout_command(
             "note: no file plays a layer role (router, service, data layer): "
             "`archlint check` has nothing to check here"
         )
+
+
+@app.command("config")
+def config_command(
+    path: Annotated[Path, typer.Argument(help="The project, or a folder in it.", metavar="PATH")] = Path("."),
+    config: Annotated[
+        Path | None, typer.Option(help="Config file (pyproject.toml or archlint.toml).", metavar="FILE")
+    ] = None,
+) -> None:
+    """Print the effective settings (preset, root, selected rules, layout) and where each came from."""
+    import json
+
+    try:
+        settings = effective_settings(CheckOptions(paths=(path,), config_file=config))
+    except ArchlintError as exc:
+        _fail(str(exc))
+    print(json.dumps(settings, indent=2))
 
 
 @app.command("init")
