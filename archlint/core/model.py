@@ -251,6 +251,7 @@ class RuleMeta:
     name: str
     summary: str
     doc: str
+    severity: Severity = Severity.ERROR
 
 
 def import_base(info: ModuleInfo, level: int, module: str) -> str:

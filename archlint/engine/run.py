@@ -20,6 +20,7 @@ from archlint.core import (
     ProjectTree,
     Role,
     RunResult,
+    Severity,
     UsageError,
 )
 from archlint.engine import baseline
@@ -122,7 +123,12 @@ def _check_project(options: CheckOptions) -> RunResult:
     scopes = _scopes(project, options.paths)
     files = [m.path for m in project.tree.modules]
     ignores = project.config.per_file_ignores
-    warn = (*project.config.warn, *options.warn)
+    registry = rules_by_code()
+    warn = (
+        *project.config.warn,
+        *options.warn,
+        *(code for code, rule in registry.items() if rule.severity is Severity.WARNING),
+    )
     placed = [
         p
         for p in pin((d for d in kept if d.code in project.enabled), files)

@@ -48,7 +48,7 @@ def _rule(meta: RuleMeta) -> dict[str, Any]:
         "fullDescription": {"text": _section(doc, "What it does") or meta.summary},
         "help": {"text": doc, "markdown": doc},
         "helpUri": f"{INFORMATION_URI}#{meta.code.lower()}",
-        "defaultConfiguration": {"level": "error"},
+        "defaultConfiguration": {"level": meta.severity.value},
     }
 
 

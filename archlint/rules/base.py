@@ -14,6 +14,7 @@ from archlint.core import (
     ProjectTree,
     Role,
     RuleMeta,
+    Severity,
     TreeCase,
 )
 
@@ -36,6 +37,7 @@ class Rule(Generic[OptionsT]):
     summary: ClassVar[str]
     roles: ClassVar[frozenset[Role]] = frozenset()
     presets: ClassVar[frozenset[str]] = ALL_PRESETS
+    severity: ClassVar[Severity] = Severity.ERROR  # what `warn` (config or --warn) lowers
     options_type: ClassVar[type] = NoOptions
     cases: ClassVar[tuple[Case, ...]] = ()
     tree_cases: ClassVar[tuple[TreeCase, ...]] = ()
@@ -46,7 +48,9 @@ class Rule(Generic[OptionsT]):
 
     @classmethod
     def meta(cls) -> RuleMeta:
-        return RuleMeta(code=cls.code, name=cls.name, summary=cls.summary, doc=cls.doc())
+        return RuleMeta(
+            code=cls.code, name=cls.name, summary=cls.summary, doc=cls.doc(), severity=cls.severity
+        )
 
 
 class FileRule(Rule[OptionsT]):
