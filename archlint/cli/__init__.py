@@ -243,7 +243,10 @@ def check_command(
         baseline=baseline_file,
         update_baseline=update_baseline,
         add_to_baseline=add,
-        progress=_progress_bar(quiet),
+        # No bar over machine output: only when the terminal shows text.
+        progress=_progress_bar(
+            quiet or any(t is None and n not in ("text", "concise") for n, _, t in targets)
+        ),
     )
     if add and not update_baseline:
         _fail("--add only makes sense with --update-baseline")
