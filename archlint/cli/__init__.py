@@ -83,6 +83,10 @@ def _render(result: RunResult, formatter: Formatter, output: Path | None, color:
     _write_atomically(output, buffer.getvalue())
 
 
+# Formats a person reads on the terminal; a progress bar never shows over the others.
+_HUMAN = ("text", "concise")
+
+
 def _progress_bar(quiet: bool) -> Callable[[int, int], None] | None:
     """A progress bar on stderr for runs that take over a second, on a terminal only."""
     if quiet or not sys.stderr.isatty() or os.environ.get("CI"):
