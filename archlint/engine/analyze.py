@@ -25,6 +25,7 @@ from archlint.core import (
     make_fingerprint,
 )
 from archlint.engine.positions import Positions
+from archlint.engine.prescan import too_hard
 from archlint.engine.settings import FileSettings
 from archlint.engine.suppressions import parse_suppressions
 from archlint.engine.walk import walk
@@ -89,6 +90,9 @@ def parse(info: ModuleInfo, source: bytes) -> cst.Module | FileResult:
 
 def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> FileResult:
     """Lint one file. Pure: the same inputs always give the same FileResult."""
+    problem = too_hard(source, settings.max_bytes)
+    if problem is not None:
+        return _syntax_finding(info, problem, 1, 1)
     if not settings.rules:
         summary = summarise(source, info)
         if summary is not None:

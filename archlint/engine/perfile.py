@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import multiprocessing.context
 import os
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from archlint import __version__
@@ -87,15 +92,7 @@ def analyze_all(
     job_list = [job for _, _, job in misses]
     fresh: list[FileResult] = []
     if workers > 1 and len(misses) >= _POOL_THRESHOLD:
-        context = multiprocessing.get_context(
-            "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        )
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            chunk = max(1, len(job_list) // (workers * 8))
-            for result in pool.map(analyze_job, job_list, chunksize=chunk):
-                fresh.append(result)
-                if progress is not None:
-                    progress(len(fresh), len(job_list))
+        fresh = _in_pool(job_list, workers, progress)
     else:
         for job in job_list:
             fresh.append(analyze_job(job))
@@ -108,6 +105,65 @@ def analyze_all(
     if use_cache and misses:
         cache.prune(keep=2 * len(project.tree.modules) + 200)
     return [r for r in results if r is not None]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, and die with it (Linux): a killed run leaves no
+    process behind."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def _in_pool(
+    jobs: list[tuple[bytes, ModuleInfo, FileSettings]],
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[FileResult]:
+    """The jobs' results in order. A worker that dies (a parser crash) breaks the pool: the
+    files not done yet are then analysed one process each, so only the culprit is lost."""
+    fresh: list[FileResult] = []
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_init)
+    try:
+        chunk = max(1, len(jobs) // (workers * 8))
+        for result in pool.map(analyze_job, jobs, chunksize=chunk):
+            fresh.append(result)
+            if progress is not None:
+                progress(len(fresh), len(jobs))
+    except BrokenProcessPool:
+        for job in jobs[len(fresh) :]:
+            fresh.append(_isolated(job))
+            if progress is not None:
+                progress(len(fresh), len(jobs))
+    finally:
+        # Never wait for running workers on the way out (Ctrl-C, a crash): they die with us.
+        pool.shutdown(wait=False, cancel_futures=True)
+    return fresh
+
+
+def _isolated(job: tuple[bytes, ModuleInfo, FileSettings]) -> FileResult:
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_worker_init) as one:
+        try:
+            return one.submit(analyze_job, job).result()
+        except BrokenProcessPool:
+            info = job[1]
+            diagnostic = Diagnostic(
+                code="SYN001",
+                rule="unparsable-file",
+                path=info.path,
+                message="the parser crashed on this file; exclude it, and please report it",
+                line=1,
+                column=1,
+            )
+            return FileResult(info=info, findings=(Finding(diagnostic, 1),))
 
 
 def _unreadable(module: ModuleInfo, reason: str | None) -> FileResult:

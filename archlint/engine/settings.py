@@ -16,3 +16,4 @@ class FileSettings:
     rules: tuple[type[FileRule[Any]], ...]
     options: Mapping[str, object]
     session_names: tuple[str, ...]
+    max_bytes: int = 2_000_000
