@@ -115,6 +115,9 @@ def _worker_init() -> None:
     """Workers leave Ctrl-C to the parent, and die with it (Linux): a killed run leaves no
     process behind."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's Python-level SIGTERM handler would only run between bytecodes; the
+    # default action ends a worker even while it waits in C.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
