@@ -49,7 +49,7 @@ FRAGMENTS = [
 ROLES = [Role.ROUTER, Role.SERVICE, Role.REPOSITORY, Role.DEPENDENCIES, None]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     parts=st.lists(st.sampled_from(FRAGMENTS), max_size=12),
     noise=st.text(max_size=40),
@@ -65,7 +65,7 @@ def test_any_module_yields_findings_or_syn001(parts: list[str], noise: str, role
         assert [d.code for d in diagnostics] == ["SYN001"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(data=st.binary(max_size=200))
 def test_arbitrary_bytes_never_crash(data: bytes) -> None:
     from archlint.core import ModuleInfo
@@ -126,7 +126,7 @@ def test_long_chains_never_crash(operands: int) -> None:
 hypothesmith = pytest.importorskip("hypothesmith")
 
 
-@settings(max_examples=40)
+@settings(deadline=None)
 @given(source=hypothesmith.from_grammar(), role=st.sampled_from(ROLES))
 def test_generated_programs_never_crash(source: str, role: Role | None) -> None:
     _analyze(source.encode(), role)
