@@ -9,9 +9,9 @@ safe.
 
 from __future__ import annotations
 
-import ast
 import gc
 import re
+from collections.abc import Callable
 
 import libcst as cst
 
@@ -24,10 +24,11 @@ from archlint.core import (
     Pending,
     make_fingerprint,
 )
-from archlint.engine.positions import Positions
+from archlint.engine.positions import Positions, syntax_error_position
 from archlint.engine.prescan import too_hard
 from archlint.engine.settings import FileSettings
 from archlint.engine.suppressions import parse_suppressions
+from archlint.engine.tabs import Untabbed, parse_untabbed
 from archlint.engine.walk import walk
 from archlint.rules import FileContext
 from archlint.rules.summary import summarise
@@ -53,25 +54,22 @@ def _decode(source: bytes, encoding: str = "utf-8") -> str | None:
         return None
 
 
-def _python_syntax_error(source: bytes) -> tuple[int, int, str] | None:
-    """CPython's position and wording for a syntax error, which beat libcst's; only ever
-    called for a file libcst already rejected."""
-    try:
-        ast.parse(source)
-    except SyntaxError as exc:
-        if exc.lineno:
-            return exc.lineno, max(exc.offset or 1, 1), exc.msg
-    except (ValueError, RecursionError, MemoryError):
-        return None
-    return None
+def parse(info: ModuleInfo, source: bytes) -> cst.Module | tuple[cst.Module, Untabbed] | FileResult:
+    """The module's tree, or a SYN001 result saying why there is none.
 
-
-def parse(info: ModuleInfo, source: bytes) -> cst.Module | FileResult:
-    """The module's tree, or a SYN001 result saying why there is none."""
+    CPython's position and wording for a syntax error beat libcst's; a file CPython parses
+    but libcst rejects (indentation mixing tabs and spaces that libcst cannot represent) is
+    parsed again with its indentation in spaces, with the rewritten text its positions
+    refer to."""
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        line, column, message = _python_syntax_error(source) or (
+        error = syntax_error_position(source)
+        if error is None:
+            untabbed = parse_untabbed(source)
+            if untabbed is not None:
+                return untabbed
+        line, column, message = error or (
             max(exc.raw_line, 1),
             exc.raw_column + 1,
             exc.message,
@@ -112,14 +110,19 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         if _template(source):
             return FileResult(info=info)  # a Jinja template with a .py name is not Python
         return parsed
-    text = _decode(source, parsed.encoding) or parsed.code
+    columns = None
+    if isinstance(parsed, tuple):
+        parsed, untabbed = parsed
+        text, columns = untabbed.text, untabbed.column
+    else:
+        text = _decode(source, parsed.encoding) or parsed.code
     try:
         codes = frozenset(rule.code for rule in settings.rules)
         context = FileContext(info, parsed, settings.session_names, codes)
         rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
         if rules:
             walk(parsed, context, rules)
-        findings, pending = _locate(parsed, context, text)
+        findings, pending = _locate(parsed, context, text, columns)
     except RecursionError:
         # libcst's code generation recurses; pathological nesting must not end the run.
         return _syntax_finding(info, "cannot analyse: code is nested too deeply", 1, 1)
@@ -146,12 +149,12 @@ def _worth_summarising(context: FileContext) -> bool:
 
 
 def _locate(
-    module: cst.Module, context: FileContext, text: str
+    module: cst.Module, context: FileContext, text: str, columns: Callable[[int, int], int] | None = None
 ) -> tuple[tuple[Finding, ...], tuple[Pending, ...]]:
     """Turn reports into positioned findings; positions are computed only when needed."""
     if not context.reports:
         return (), ()
-    positions = Positions(module, text)
+    positions = Positions(module, text, columns=columns)
     findings: list[Finding] = []
     pending: list[Pending] = []
     for report in context.reports:

@@ -13,18 +13,76 @@ time. Only files with something to report pay for positions here, and they pay l
 
 Compound statements (``if``, ``for``, ``while``, ``match``) are reported by their header, from
 keyword to colon, rather than their whole block.
+
+Lines are Python's own: ending in ``\n``, ``\r\n`` or a lone ``\r`` (what CPython's tokenizer and
+libcst count), never ``str.splitlines``'s form feeds or Unicode separators. Columns are
+characters, including a syntax error's.
 """
 
 from __future__ import annotations
 
+import ast
 import bisect
-from collections.abc import Iterator, Mapping
+import io
+import re
+import tokenize
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodeRange
+
+NEWLINE = re.compile(r"\r\n?|\n")
+_NEWLINE_BYTES = re.compile(rb"\r\n?|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """The physical lines of Python source, without their endings: split where CPython and
+    libcst end a line (``\n``, ``\r\n``, ``\r``) and nowhere else. Like ``splitlines``, no
+    empty last line for text that ends with a newline."""
+    lines = NEWLINE.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def decode_source(source: bytes) -> str | None:
+    """A Python file's text as the interpreter reads it (BOM, ``coding:`` line, else UTF-8);
+    None if it cannot be decoded."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+        return source.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+
+
+def syntax_error_position(source: bytes) -> tuple[int, int, str] | None:
+    """CPython's line, column and wording for the syntax error in ``source``; None when
+    CPython parses it (or cannot say where it fails).
+
+    The column is 1-based and counts characters, never past the end of the line plus one:
+    CPython gives UTF-8 byte offsets when handed bytes, so the source is decoded first.
+    """
+    text = decode_source(source)
+    try:
+        ast.parse(source if text is None else text)
+    except SyntaxError as exc:
+        if not exc.lineno:
+            return None
+        offset = max(exc.offset or 1, 1)
+        if text is None:  # offsets are bytes: count the characters before them
+            raw = _NEWLINE_BYTES.split(source)
+            line = raw[exc.lineno - 1] if exc.lineno <= len(raw) else b""
+            return exc.lineno, len(line[: offset - 1].decode("utf-8", errors="replace")) + 1, exc.msg
+        lines = split_lines(text)
+        if exc.lineno <= len(lines):
+            offset = min(offset, len(lines[exc.lineno - 1]) + 1)
+        return exc.lineno, offset, exc.msg
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
 
 
 @dataclass
@@ -83,11 +141,18 @@ def node_offsets(module: cst.Module) -> Mapping[cst.CSTNode, tuple[int, int]]:
 
 
 class Positions:
-    """Positions of the nodes of one module whose source text is ``text``."""
+    """Positions of the nodes of one module whose source text is ``text``.
 
-    def __init__(self, module: cst.Module, text: str) -> None:
+    ``columns`` maps a (line, 0-based column) of ``text`` to the column to report, for a
+    module parsed from a rewritten text (see ``archlint.engine.tabs``).
+    """
+
+    def __init__(
+        self, module: cst.Module, text: str, *, columns: Callable[[int, int], int] | None = None
+    ) -> None:
         self.module = module
         self.text = text
+        self.columns = columns
         self._offsets: Mapping[cst.CSTNode, tuple[int, int]] | None = None
         self._line_starts: list[int] | None = None
 
@@ -128,14 +193,12 @@ class Positions:
 
     def _point(self, offset: int) -> tuple[int, int]:
         if self._line_starts is None:
-            starts = [0]
-            position = self.text.find("\n")
-            while position >= 0:
-                starts.append(position + 1)
-                position = self.text.find("\n", position + 1)
-            self._line_starts = starts
+            self._line_starts = [0, *(m.end() for m in NEWLINE.finditer(self.text))]
         line = bisect.bisect_right(self._line_starts, offset) - 1
-        return line + 1, offset - self._line_starts[line]
+        column = offset - self._line_starts[line]
+        if self.columns is not None:
+            column = self.columns(line + 1, column)
+        return line + 1, column
 
 
 def _header_end(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from archlint.config import Config, find_config, load_config
 from archlint.core import ConfigError, LayoutMode, ProjectTree, UsageError
-from archlint.engine.discovery import discover, read_sources
+from archlint.engine.discovery import discover_all, read_sources
 from archlint.engine.selection import all_options, check_selectors, enabled_codes, rules_by_code
 from archlint.layouts import (
     PRESETS,
@@ -59,6 +59,8 @@ class Project:
     preset_source: str = "config"
     sources: Mapping[str, bytes] = field(default_factory=dict)
     unreadable: Mapping[str, OSError] = field(default_factory=dict)
+    unreadable_folders: Mapping[str, OSError] = field(default_factory=dict)
+    outside_links: tuple[str, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -206,7 +208,8 @@ def resolve_project(options: CheckOptions, *, require_roles: bool = True) -> Pro
         problem = f"unknown preset {preset!r} (expected one of: {', '.join(PRESETS)})"
         raise cli_error("preset", problem) if options.preset else config.key_error("preset", problem)
     rule_options = _validate_selection(config, options)
-    files = discover(config.project_root, config.exclude)
+    found = discover_all(config.project_root, config.exclude)
+    files = found.files
     sources, unreadable = read_sources(config.project_root, files)
     tree = classified_tree(config, preset, files, sources)
     if require_roles and tree.mode is not LayoutMode.DECLARED:
@@ -230,4 +233,6 @@ def resolve_project(options: CheckOptions, *, require_roles: bool = True) -> Pro
         preset_source=source,
         sources=sources,
         unreadable=unreadable,
+        unreadable_folders=found.unreadable_folders,
+        outside_links=found.outside_links,
     )

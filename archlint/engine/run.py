@@ -45,6 +45,21 @@ def project_findings(project: Project) -> list[Finding]:
     return findings
 
 
+def folder_findings(project: Project) -> list[Finding]:
+    """A SYN001 finding on every folder discovery could not list: its files went unchecked."""
+    return [
+        Finding(
+            Diagnostic(
+                code="SYN001",
+                rule="unparsable-file",
+                path="" if folder == "." else folder,
+                message=f"cannot read the folder: {error.strerror}; the files in it were not checked",
+            )
+        )
+        for folder, error in sorted(project.unreadable_folders.items())
+    ]
+
+
 def _scopes(project: Project, paths: Sequence[Path]) -> list[str]:
     root = project.root.resolve()
     scopes: list[str] = []
@@ -118,7 +133,7 @@ def check(options: CheckOptions) -> RunResult:
 def _check_project(options: CheckOptions) -> RunResult:
     project = resolve_project(options)
     results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress)
-    findings = confirmed_findings(results) + project_findings(project)
+    findings = confirmed_findings(results) + project_findings(project) + folder_findings(project)
     kept, hidden = apply_suppressions(findings, results)
     scopes = _scopes(project, options.paths)
     files = [m.path for m in project.tree.modules]
@@ -165,9 +180,16 @@ def _check_project(options: CheckOptions) -> RunResult:
         cwd_prefix=RunResult.prefix_for(str(project.root), os.getcwd()),
         tool_version=__version__,
         checked_files=checked,
-        notifications=tuple(
-            f"{path}: cannot read the file: {error.strerror}"
-            for path, error in sorted(project.unreadable.items())
+        notifications=(
+            *(
+                f"{path}: cannot read the file: {error.strerror}"
+                for path, error in sorted(project.unreadable.items())
+            ),
+            *(
+                f"{folder}/: cannot read the folder: {error.strerror}; the files in it were not checked"
+                for folder, error in sorted(project.unreadable_folders.items())
+            ),
+            *(f"{link}: not checked: a symbolic link out of the project" for link in project.outside_links),
         ),
         preset_source=project.preset_source,
         layout_note=_layout_note(project),

@@ -20,13 +20,13 @@ def _comments(text: str) -> list[tuple[int, str]]:
     try:
         return [
             (tok.start[0], tok.string)
-            for tok in tokenize.generate_tokens(io.StringIO(text).readline)
+            for tok in tokenize.generate_tokens(io.StringIO(text, newline=None).readline)
             if tok.type == tokenize.COMMENT
         ]
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return [
             (number, line[line.index("#") :])
-            for number, line in enumerate(text.splitlines(), start=1)
+            for number, line in enumerate(re.split(r"\r\n?|\n", text), start=1)
             if "#" in line
         ]
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import TextIO
 
 from archlint.core import Diagnostic, RunResult, Severity
+from archlint.formatters.concise import printable
 
 
 def escape_data(text: str) -> str:
-    """A command's message, so a finding cannot end its line and start another command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A command's message, so a finding cannot end its line and start another command:
+    ``%``, CR and LF as the runner decodes them, any other control character (an escape
+    sequence for the log's terminal) spelt out."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
