@@ -352,6 +352,7 @@ def test_effective_settings_name_where_each_came_from(tmp_path: Path) -> None:
         "RTR003": "config select",
         "RTR004": "command line extend-select",
         "SVC001": "config extend-select",
+        "SYN001": "always on",
     }
     assert settings["ignored"] == {"LAY003": "config ignore", "RTR002": "command line ignore"}
     assert settings["warn"] == ["RTR003"]

@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> None:
         args.insert(0, "check")
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminated)
+        # Also when started with SIGINT ignored (a background job of a script): Ctrl-C or
+        # kill -INT stops archlint like any command.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code = app(args=args, prog_name="archlint", standalone_mode=False)
     except KeyboardInterrupt:

@@ -35,7 +35,8 @@ def fail(message: str) -> NoReturn:
 def codes(values: list[str] | None) -> tuple[str, ...] | None:
     if values is None:
         return None
-    return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
+    # An empty entry is kept so that the engine names it ("--ignore: empty rule selector").
+    return tuple(c.strip().upper() for v in values for c in v.split(","))
 
 
 def use_color(flag: bool | None, stream: TextIO) -> bool:

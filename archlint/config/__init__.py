@@ -1,7 +1,15 @@
-"""Find, read and validate ``[tool.archlint]`` (pyproject.toml) or ``archlint.toml``."""
+"""Find, read and validate ``[tool.archlint]`` (pyproject.toml) or ``archlint.toml``.
+
+Every problem is a ConfigError naming the file and the key as the user wrote it
+(``extend_select`` stays ``extend_select``); a file that is not UTF-8 TOML (binary, UTF-16,
+a byte-order mark) is one too, never an internal error.
+"""
 
 from __future__ import annotations
 
+import codecs
+import json
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +41,14 @@ TOP_LEVEL_KEYS = frozenset(
     }
 )
 LAYOUT_KEYS = frozenset({"domains", "shared", "roles", "required", "allow"})
+SELECTOR_KEYS = frozenset({"select", "ignore", "extend-select", "warn"})
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def toml_key(key: str) -> str:
+    """``key`` as it would be written in a dotted TOML key: bare, else quoted."""
+    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +68,10 @@ class Config:
 
     ``rules`` keeps each rule's option table as written; the engine checks it against the
     rule's options type (config knows no rules) and reports errors with the same file and key.
+    Rule selectors (select, ignore, extend-select, warn, per-file-ignores) are kept stripped
+    and upper-case, the way they match. ``spellings`` maps each top-level key (kebab-case)
+    to the spelling the file used, so that ``key_error`` names ``extend_select`` when the
+    user wrote ``extend_select``.
     """
 
     path: str | None = None
@@ -69,36 +89,127 @@ class Config:
     baseline: str | None = None
     warn: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    spellings: Mapping[str, str] = field(default_factory=dict)
 
     def key_error(self, key: str, problem: str) -> ConfigError:
-        """A ConfigError naming this config's file and ``tool.archlint.<key>``."""
-        prefix = "tool.archlint" if self.path and self.path.endswith("pyproject.toml") else ""
-        dotted = f"{prefix}.{key}" if prefix else key
+        """A ConfigError naming this config's file and ``tool.archlint.<key>``, the key's first
+        part spelled as in the file (``extend_select``, ``per_file_ignores."tests/**"``)."""
+        head, dot, rest = key.partition(".")
+        key = self.spellings.get(head, head) + dot + rest
+        in_pyproject = self.path is not None and Path(self.path).name == "pyproject.toml"
+        dotted = f"tool.archlint.{key}" if in_pyproject else key
         return ConfigError(self.path or "<command line>", dotted, problem)
 
 
-def _read_toml(path: Path) -> dict[str, object]:
+# --- reading the file ------------------------------------------------------------------------
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+_SAVE_AS_UTF8 = "TOML files must be UTF-8: save it as UTF-8 (without a byte-order mark)"
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(str(path), "", f"cannot read: {exc.strerror or exc}") from None
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """The text of a TOML file, which must be UTF-8 (the TOML spec, and what pip reads)."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raise ConfigError(
+            str(path), "", f"invalid TOML: the file starts with a byte-order mark; {_SAVE_AS_UTF8}"
+        )
+    for bom, encoding in _WIDE_BOMS:
+        if raw.startswith(bom):
+            raise ConfigError(str(path), "", f"invalid TOML: the file is {encoding} text; {_SAVE_AS_UTF8}")
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise ConfigError(
+            str(path),
+            "",
+            f"invalid TOML: NUL byte at line {line} (UTF-16 text, or not a text file); {_SAVE_AS_UTF8}",
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            str(path),
+            "",
+            f"invalid TOML: not UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}); {_SAVE_AS_UTF8}",
+        ) from None
+
+
+def _parse(path: Path, raw: bytes) -> dict[str, object]:
+    text = _decode(path, raw)
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), "", f"invalid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(str(path), "", f"cannot read: {exc.strerror}") from None
+    except RecursionError:
+        raise ConfigError(str(path), "", "invalid TOML: values nested too deeply to read") from None
 
 
-def _archlint_table(path: Path) -> dict[str, object] | None:
-    """The archlint table of a config file, or None if a pyproject.toml has none."""
-    data = _read_toml(path)
+def _table_of(path: Path, data: Mapping[str, object]) -> dict[str, object] | None:
+    """The archlint table of a parsed config file, or None if a pyproject.toml has none."""
     if path.name != "pyproject.toml":
-        return data
+        return dict(data)
     tool = data.get("tool")
     if not isinstance(tool, dict) or "archlint" not in tool:
         return None
     table = tool["archlint"]
     if not isinstance(table, dict):
-        raise ConfigError(str(path), "tool.archlint", "expected a table")
+        raise ConfigError(str(path), "tool.archlint", f"expected a table, got {toml_type_name(table)}")
     return table
+
+
+def _archlint_table(path: Path) -> dict[str, object] | None:
+    """The archlint table of a config file, or None if a pyproject.toml has none."""
+    return _table_of(path, _parse(path, _read_bytes(path)))
+
+
+_NEEDLES = tuple(
+    "archlint".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+
+
+def _may_hold_table(raw: bytes) -> bool:
+    """Whether a pyproject.toml archlint cannot read might hold ``[tool.archlint]``: it
+    mentions archlint (in UTF-8, UTF-16 or UTF-32)."""
+    return any(needle in raw for needle in _NEEDLES)
+
+
+def _searched_pyproject(path: Path, start: Path) -> dict[str, object] | None:
+    """The archlint table of a pyproject.toml met while searching, or None.
+
+    A pyproject.toml archlint cannot read or parse is skipped when it cannot hold
+    ``[tool.archlint]`` (another project's broken file above this one is none of our
+    business), and is an error naming it when it might (its bytes mention archlint, or
+    they cannot be read at all): silently running without the user's config would be worse.
+    """
+    raw: bytes | None = None
+    try:
+        raw = path.read_bytes()
+        return _table_of(path, _parse(path, raw))
+    except OSError as exc:
+        error = ConfigError(str(path), "", f"cannot read: {exc.strerror or exc}")
+    except ConfigError as exc:
+        error = exc
+    if raw is not None and not _may_hold_table(raw):
+        return None
+    problem = error.problem
+    if path.parent != start:
+        problem += (
+            " (archlint looks for [tool.archlint] in each pyproject.toml above the checked path;"
+            " --config names the file to use)"
+        )
+    raise ConfigError(error.path, error.key, problem)
 
 
 def find_config(start: Path) -> Path | None:
@@ -109,23 +220,34 @@ def find_config(start: Path) -> Path | None:
         if own.is_file():
             return own
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _archlint_table(pyproject) is not None:
+        if pyproject.is_file() and _searched_pyproject(pyproject, directory) is not None:
             return pyproject
     return None
 
 
+# --- validating the table ------------------------------------------------------------------
+
+
 class _Reader:
-    """Validates one table, naming ``prefix.key`` in every error."""
+    """Validates one table, naming ``prefix.key`` (the key as written) in every error."""
 
     def __init__(self, path: Path, prefix: str) -> None:
         self.path = str(path)
         self.prefix = prefix
         self.written: dict[str, str] = {}
 
+    def join(self, written: str) -> str:
+        """``prefix.written``, the key quoted if it is not a bare TOML key."""
+        return f"{self.prefix}.{toml_key(written)}" if self.prefix else toml_key(written)
+
+    def dotted(self, key: str) -> str:
+        return self.join(self.written.get(key, key))
+
     def error(self, key: str, problem: str) -> ConfigError:
-        key = self.written.get(key, key)
-        dotted = f"{self.prefix}.{key}" if self.prefix else key
-        return ConfigError(self.path, dotted, problem)
+        return ConfigError(self.path, self.dotted(key), problem)
+
+    def child(self, key: str) -> _Reader:
+        return _Reader(Path(self.path), self.dotted(key))
 
     def string(self, table: Mapping[str, object], key: str) -> str | None:
         value = table.get(key)
@@ -139,9 +261,27 @@ class _Reader:
         value = table.get(key)
         if value is None:
             return None
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        if not isinstance(value, list):
             raise self.error(key, f"expected a list of strings, got {toml_type_name(value)}")
+        for item in value:
+            if not isinstance(item, str):
+                raise self.error(
+                    key, f"expected a list of strings, got a list holding {toml_type_name(item)}"
+                )
         return tuple(value)
+
+    def selectors(self, table: Mapping[str, object], key: str) -> tuple[str, ...] | None:
+        """Rule codes or prefixes, stripped and upper-case; an empty one is an error (it would
+        be a prefix of every code: ``ignore = [""]`` would switch every rule off)."""
+        values = self.strings(table, key)
+        if values is None:
+            return None
+        for value in values:
+            if not value.strip():
+                raise self.error(
+                    key, f"empty rule selector {value!r}: name a rule code or prefix, or remove it"
+                )
+        return tuple(value.strip().upper() for value in values)
 
     def table(self, table: Mapping[str, object], key: str) -> Mapping[str, object]:
         value = table.get(key, {})
@@ -154,18 +294,30 @@ class _Reader:
             if key not in allowed:
                 raise self.error(key, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
 
+    def normalise(self, table: Mapping[str, object]) -> dict[str, object]:
+        """The table with kebab-case keys (``extend_select`` is read as ``extend-select``);
+        remembers each key as written. A key given in both spellings is an error."""
+        values: dict[str, object] = {}
+        for key, value in table.items():
+            canonical = key.replace("_", "-")
+            if canonical in values:
+                first = toml_key(self.written[canonical])
+                raise ConfigError(self.path, self.join(key), f"given twice (also as {first}); keep one")
+            values[canonical] = value
+            self.written[canonical] = key
+        return values
 
-def _normalise(table: Mapping[str, object], reader: _Reader) -> tuple[dict[str, object], dict[str, str]]:
-    """Keys in kebab-case (``extend_select`` is accepted too), and each one as written."""
-    values: dict[str, object] = {}
-    written: dict[str, str] = {}
-    for key, value in table.items():
-        canonical = key.replace("_", "-")
-        if canonical in values:
-            raise reader.error(key, f"given twice (also as {written[canonical]!r}); keep one")
-        values[canonical] = value
-        written[canonical] = key
-    return values, written
+
+def _roles(reader: _Reader, table: Mapping[str, object]) -> dict[Role, tuple[str, ...]]:
+    configurable = [r for r in Role if r not in (Role.OTHER, Role.SHARED)]
+    roles: dict[Role, tuple[str, ...]] = {}
+    for name in table:
+        role = next((r for r in configurable if r.value == name), None)
+        if role is None:
+            expected = ", ".join(r.value for r in configurable)
+            raise reader.error(name, f"unknown role (expected one of: {expected})")
+        roles[role] = reader.strings(table, name) or ()
+    return roles
 
 
 def load_config(path: Path, project_root: Path | None = None) -> Config:
@@ -173,36 +325,24 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
     table = _archlint_table(path)
     if table is None:
         raise ConfigError(str(path), "tool.archlint", "no [tool.archlint] table in this file")
-    prefix = "tool.archlint" if path.name == "pyproject.toml" else ""
-    reader = _Reader(path, prefix)
-    data, reader.written = _normalise(table, reader)
+    reader = _Reader(path, "tool.archlint" if path.name == "pyproject.toml" else "")
+    data = reader.normalise(table)
     reader.known(data, TOP_LEVEL_KEYS)
-    layout_reader = _Reader(path, reader.error("layout", "").key)
-    layout_table, layout_reader.written = _normalise(reader.table(data, "layout"), layout_reader)
+    layout_reader = reader.child("layout")
+    layout_table = layout_reader.normalise(reader.table(data, "layout"))
     layout_reader.known(layout_table, LAYOUT_KEYS)
-    roles_table = layout_reader.table(layout_table, "roles")
-    roles_reader = _Reader(path, layout_reader.error("roles", "").key)
-    roles: dict[Role, tuple[str, ...]] = {}
-    for role_name in roles_table:
-        try:
-            role = Role(role_name)
-            if role in (Role.OTHER, Role.SHARED):
-                raise ValueError(role_name)
-        except ValueError:
-            valid_roles = ", ".join(r.value for r in Role if r not in (Role.OTHER, Role.SHARED))
-            raise roles_reader.error(role_name, f"unknown role (expected one of: {valid_roles})") from None
-        names = roles_reader.strings(roles_table, role_name)
-        roles[role] = names or ()
+    roles = _roles(layout_reader.child("roles"), layout_reader.table(layout_table, "roles"))
     ignores_table = reader.table(data, "per-file-ignores")
-    ignores_reader = _Reader(path, reader.error("per-file-ignores", "").key)
+    ignores_reader = reader.child("per-file-ignores")
     per_file_ignores = {
-        pattern: ignores_reader.strings(ignores_table, pattern) or () for pattern in ignores_table
+        pattern: ignores_reader.selectors(ignores_table, pattern) or () for pattern in ignores_table
     }
     rules_table = reader.table(data, "rules")
+    rules_reader = reader.child("rules")
     rules: dict[str, Mapping[str, object]] = {}
     for code, options in rules_table.items():
         if not isinstance(options, dict):
-            raise reader.error(f"rules.{code}", f"expected a table, got {toml_type_name(options)}")
+            raise rules_reader.error(code, f"expected a table, got {toml_type_name(options)}")
         rules[code] = options
     return Config(
         path=str(path),
@@ -210,9 +350,9 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
         preset=reader.string(data, "preset"),
         root=reader.string(data, "root"),
         exclude=(reader.strings(data, "exclude") or ()) + (reader.strings(data, "extend-exclude") or ()),
-        select=reader.strings(data, "select"),
-        ignore=reader.strings(data, "ignore") or (),
-        extend_select=reader.strings(data, "extend-select") or (),
+        select=reader.selectors(data, "select"),
+        ignore=reader.selectors(data, "ignore") or (),
+        extend_select=reader.selectors(data, "extend-select") or (),
         session_names=reader.strings(data, "session-names"),
         extend_session_names=reader.strings(data, "extend-session-names") or (),
         layout=LayoutOverrides(
@@ -224,9 +364,10 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
         ),
         rules=rules,
         baseline=reader.string(data, "baseline"),
-        warn=reader.strings(data, "warn") or (),
+        warn=reader.selectors(data, "warn") or (),
         per_file_ignores=per_file_ignores,
+        spellings=dict(reader.written),
     )
 
 
-__all__ = ["Config", "LayoutOverrides", "find_config", "load_config"]
+__all__ = ["Config", "LayoutOverrides", "find_config", "load_config", "toml_key"]

@@ -9,12 +9,12 @@ from archlint.core import LayoutMode
 from archlint.engine.discovery import DEFAULT_EXCLUDES
 from archlint.engine.perfile import session_names
 from archlint.engine.project import CheckOptions, resolve_project
-from archlint.engine.selection import enabled_codes, rules_by_code
+from archlint.engine.selection import ALWAYS_ON, enabled_codes, matching_codes, rules_by_code
 
 
 def _matched(preset: str, selectors: Sequence[str]) -> frozenset[str]:
     """The codes some selector names (the selection's own matching: prefixes, ``ALL``)."""
-    return enabled_codes(preset, select=tuple(selectors), extend_select=(), ignore=())
+    return frozenset(matching_codes(selectors))
 
 
 def _plain(value: object) -> object:
@@ -47,6 +47,7 @@ def effective_settings(options: CheckOptions) -> dict[str, object]:
         base,
         (_matched(preset, config.extend_select), "config extend-select"),
         (_matched(preset, options.extend_select), "command line extend-select"),
+        (ALWAYS_ON, "always on"),
     )
     selected = {
         code: next((source for codes, source in turned_on if code in codes), "unknown")
@@ -57,7 +58,7 @@ def effective_settings(options: CheckOptions) -> dict[str, object]:
         (_matched(preset, config.ignore), "config ignore"),
     )
     ignored: dict[str, str] = {}
-    for code in sorted(rules_by_code()):
+    for code in sorted(rules_by_code().keys() - project.enabled):
         source = next((source for codes, source in turned_off if code in codes), None)
         if source is None and tree.mode is LayoutMode.BY_NAME and code.startswith("LAY"):
             source = "layout read by name (no layout rules)"
