@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 from archlint.core import Role
 from archlint.engine import check_sources
 
+# Generated programs are valid syntax, not sensible code: CPython warns about them.
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
+
 # CI runs a bounded number of examples; `HYPOTHESIS_PROFILE=long` runs many more locally.
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 settings.register_profile("long", max_examples=5_000, deadline=None, suppress_health_check=list(HealthCheck))

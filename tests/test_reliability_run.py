@@ -170,3 +170,28 @@ def test_python_m_archlint_ignores_a_formatter_planted_in_the_project(tmp_path: 
     assert done.returncode == 2
     assert "unknown format 'evil'" in done.stderr
     assert not (project / "PWNED").exists()
+
+
+def test_max_file_size_is_configurable(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.archlint]\nmax-file-size = 1000\n")
+    done = _run("--no-cache", "--format", "concise", ".", cwd=project)
+    assert "backend/app/crud.py:1:1: SYN001 file is too large to analyse" in done.stdout
+    pyproject.write_text(pyproject.read_text().replace("max-file-size = 1000", "max-file-size = 0"))
+    refused = _run(".", cwd=project)
+    assert refused.returncode == 2 and "tool.archlint.max-file-size" in refused.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    routes = project / "backend/app/api/routes"
+    name = os.fsencode(routes) + b"/caf\xe9.py"
+    with open(name, "wb") as f:
+        f.write((routes / "items.py").read_bytes())
+    for fmt in ("text", "concise", "junit", "json", "sarif", "github", "gitlab"):
+        report = tmp_path / f"report.{fmt}"
+        done = _run("--no-cache", "--format", fmt, "--output", str(report), ".", cwd=project)
+        assert done.returncode == 1, done.stderr
+        text = report.read_text()
+        assert "caf\\xe9.py" in text or "caf%E9.py" in text or "caf\\udce9.py" in text, fmt

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.tree import Tree
 
 from archlint.cli.app import (
@@ -19,15 +20,21 @@ from archlint.core import DEFINING_ROLES, ArchlintError
 from archlint.engine import CheckOptions, read_layout
 from archlint.engine.effective import effective_settings
 from archlint.engine.initconfig import plan
+from archlint.formatters.concise import printable
 from archlint.formatters.layout import layout_document
+
+
+def _shown(text: object) -> str:
+    """A path or name from the tree, safe for rich markup and for the terminal."""
+    return escape(printable(str(text)))
 
 
 def _role_label(entry: dict[str, Any], base: str) -> str:
     path = str(entry["path"])
-    name = path[len(base) + 1 :] if base and path.startswith(base + "/") else path
+    name = _shown(path[len(base) + 1 :] if base and path.startswith(base + "/") else path)
     role = entry["role"]
     if entry["matched"]:
-        return f"{name}  [bold]{role}[/bold] [dim](matched {entry['matched']})[/dim]"
+        return f"{name}  [bold]{role}[/bold] [dim](matched {_shown(entry['matched'])})[/dim]"
     return f"{name}  [dim]{'no role' if role in ('other', 'shared') else role}[/dim]"
 
 
@@ -37,13 +44,13 @@ def _layout_tree(document: dict[str, Any]) -> Tree:
     if document["scores"]:
         head += " [dim]scores: " + ", ".join(f"{k} {v}" for k, v in document["scores"].items()) + "[/dim]"
     root = os.path.relpath(str(document["project_root"]))
-    tree = Tree(f"{root if not root.startswith('..') else document['project_root']}  layout {head}")
+    tree = Tree(f"{_shown(root if not root.startswith('..') else document['project_root'])}  layout {head}")
     roots = ", ".join(document["import_roots"]) or "none found (names from the source root)"
     tree.add(f"import roots: {roots}")
     tree.add(f"source root: {document['source_root']}")
     domains = tree.add(f"domains ({len(document['domains'])})")
     for domain in document["domains"]:
-        branch = domains.add(f"[bold cyan]{domain['path']}[/bold cyan]")
+        branch = domains.add(f"[bold cyan]{_shown(domain['path'])}[/bold cyan]")
         for entry in domain["files"]:
             branch.add(_role_label(entry, domain["path"]))
     outside = tree.add(f"outside any domain ({len(document['outside_domains'])})")

@@ -38,6 +38,7 @@ TOP_LEVEL_KEYS = frozenset(
         "baseline",
         "warn",
         "per-file-ignores",
+        "max-file-size",
     }
 )
 LAYOUT_KEYS = frozenset({"domains", "shared", "roles", "required", "allow"})
@@ -87,6 +88,7 @@ class Config:
     layout: LayoutOverrides = LayoutOverrides()
     rules: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     baseline: str | None = None
+    max_file_size: int = 2_000_000
     warn: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     spellings: Mapping[str, str] = field(default_factory=dict)
@@ -257,6 +259,14 @@ class _Reader:
             raise self.error(key, f"expected a string, got {toml_type_name(value)}")
         return value
 
+    def positive(self, table: Mapping[str, object], key: str) -> int | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise self.error(key, f"expected an integer >= 1, got {toml_type_name(value)}")
+        return value
+
     def strings(self, table: Mapping[str, object], key: str) -> tuple[str, ...] | None:
         value = table.get(key)
         if value is None:
@@ -364,6 +374,7 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
         ),
         rules=rules,
         baseline=reader.string(data, "baseline"),
+        max_file_size=reader.positive(data, "max-file-size") or 2_000_000,
         warn=reader.selectors(data, "warn") or (),
         per_file_ignores=per_file_ignores,
         spellings=dict(reader.written),

@@ -67,7 +67,8 @@ def make_fingerprint(code: str, path: str, symbol: str, text: str) -> str:
     enclosing symbol and the offending source with whitespace normalised, never its line.
     SARIF, GitLab and the baseline all carry this one."""
     normalised = " ".join(text.split())
-    key = "\x1f".join((code, path, symbol, normalised)).encode()
+    # surrogateescape: a file name with undecodable bytes still has a fingerprint.
+    key = "\x1f".join((code, path, symbol, normalised)).encode("utf-8", "surrogateescape")
     return hashlib.blake2b(key, digest_size=16).hexdigest()
 
 

@@ -46,6 +46,7 @@ def file_settings(project: Project) -> dict[Any, FileSettings]:
             rules=chosen,
             options={r.code: project.options[r.code] for r in chosen},
             session_names=names,
+            max_bytes=project.config.max_file_size,
         )
     return settings
 

@@ -10,7 +10,11 @@ from archlint.core import RunResult
 # C0 and C1 controls and DEL (escape sequences, carriage returns, line breaks), the Unicode
 # line and paragraph separators, and the bidirectional overrides and isolates that reorder
 # what a terminal or an editor shows ("Trojan Source").
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates stand for the undecodable bytes of a file name (surrogateescape): they
+# are shown as the byte they were, never written raw (no encoder accepts them).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -19,6 +23,8 @@ _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
     return _SHORT.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from archlint.core import Diagnostic, RunResult
+from archlint.formatters.concise import printable
 
 
 class JunitFormatter:
@@ -23,12 +24,14 @@ class JunitFormatter:
             errors="0",
         )
         for path in sorted(by_file):
-            shown = result.display_path(path)
+            # XML 1.0 has no place for control characters: spelt out like in every report.
+            shown = printable(result.display_path(path))
             case = ET.SubElement(suite, "testcase", name=shown, classname="archlint")
             for d in by_file[path]:
                 where = shown if d.line is None else f"{shown}:{d.line}:{d.column or 1}"
-                failure = ET.SubElement(case, "failure", message=f"{d.code} {d.message}", type=d.code)
-                failure.text = f"{where}: {d.code} {d.message}"
+                text = f"{d.code} {printable(d.message)}"
+                failure = ET.SubElement(case, "failure", message=text, type=d.code)
+                failure.text = f"{where}: {text}"
         ET.indent(suites)
         stream.write('<?xml version="1.0" encoding="utf-8"?>\n')
         stream.write(ET.tostring(suites, encoding="unicode"))

@@ -53,7 +53,9 @@ def _rule(meta: RuleMeta) -> dict[str, Any]:
 
 
 def _location(d: Diagnostic) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": quote(d.path), "uriBaseId": SRCROOT}}
+    # A URI holds the file name's own bytes, percent-encoded, undecodable ones included.
+    uri = quote(d.path.encode("utf-8", "surrogateescape"))
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": SRCROOT}}
     if d.line is not None:
         column = d.column or 1
         physical["region"] = {
