@@ -195,3 +195,21 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path: Path) -> None:
         assert done.returncode == 1, done.stderr
         text = report.read_text()
         assert "caf\\xe9.py" in text or "caf%E9.py" in text or "caf\\udce9.py" in text, fmt
+
+
+def test_an_internal_error_is_one_short_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from archlint import cli
+    from archlint.cli import check as check_module
+
+    def broken(options: object) -> object:
+        raise KeyError("<syntax tree dump> " + "Module(body=[...]) " * 5_000)
+
+    monkeypatch.setattr(check_module, "check", broken)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([str(_project(tmp_path))])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.count("\n") == 1 and err.startswith("archlint: internal error: KeyError")
+    assert len(err) < 500
