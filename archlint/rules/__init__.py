@@ -6,7 +6,8 @@ from typing import Any
 
 from archlint.rules.base import FileRule, ProjectRule, Rule
 from archlint.rules.context import DEFAULT_SESSION_NAMES, FileContext
-from archlint.rules.handlers import GuardClauseInRouteHandler, LogicInRouteHandler
+from archlint.rules.guard_clause import GuardClauseInRouteHandler
+from archlint.rules.handlers import LogicInRouteHandler
 from archlint.rules.layout import MissingLayerModule, UnexpectedModuleInDomain
 from archlint.rules.packages import AdHocTopLevelPackage
 from archlint.rules.repository import CommitInRepository

@@ -1,5 +1,6 @@
-"""What in a route handler is HTTP wiring rather than business logic: guard clauses, existence
-guards, reads of transport data, loops that only format the response."""
+"""What in a route handler is HTTP wiring rather than business logic (guard clauses, existence
+guards, reads of transport data, loops that only format the response), and which handler
+the walk is in."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ if TYPE_CHECKING:
     import libcst as cst
 else:
     from archlint.core.lazy import libcst as cst
+
+if TYPE_CHECKING:
+    from archlint.rules.context import FileContext
 
 # Calls that only shape output: rows into a CSV writer, items into a list, markup into a buffer.
 _FORMATTING_METHODS = frozenset(
@@ -124,3 +128,52 @@ def only_formats(node: cst.For) -> bool:
     if node.orelse is not None or node.asynchronous is not None:
         return False
     return _formats(node.body)
+
+
+# Parameters a handler reads the transport from.
+_TRANSPORT_TYPES = frozenset(
+    {"fastapi.Request", "fastapi.WebSocket", "starlette.requests.Request", "starlette.websockets.WebSocket"}
+)
+_TRANSPORT_NAMES = frozenset({"request", "websocket", "ws"})
+
+
+class HandlerBody:
+    """Tracks the route handler being walked: constructs count only in its body."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.handler: cst.FunctionDef | None = None
+        self.websocket = False
+        self.transport: frozenset[str] = frozenset()
+
+    def enter(self, node: cst.FunctionDef) -> bool:
+        if self.handler is not None:
+            return False
+        method = self.ctx.route_method(node)
+        if method is None:
+            return False
+        self.handler = node
+        self.websocket = method == "websocket"
+        self.transport = self._transport(node)
+        return True
+
+    def leave(self, node: cst.FunctionDef) -> bool:
+        if self.handler is node:
+            self.handler = None
+            return True
+        return False
+
+    def in_body(self) -> bool:
+        # While the handler itself is the innermost statement, the walk is in its decorators,
+        # parameters or return annotation.
+        return self.handler is not None and self.ctx.statement is not self.handler
+
+    def _transport(self, node: cst.FunctionDef) -> frozenset[str]:
+        names = set()
+        for param in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
+            name = param.name.value
+            annotation = param.annotation.annotation if param.annotation else None
+            qualname = self.ctx.qualname(annotation) if annotation is not None else None
+            if name in _TRANSPORT_NAMES or (qualname is not None and qualname in _TRANSPORT_TYPES):
+                names.add(name)
+        return frozenset(names)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from archlint.core import NoOptions, Role, invalid, valid
+from archlint.core import Role, invalid, valid
 from archlint.rules.base import FileRule
-from archlint.rules.guards import is_existence_test, is_guard_body, only_formats, reads_only
+from archlint.rules.guards import HandlerBody, is_existence_test, is_guard_body, only_formats, reads_only
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -18,54 +18,6 @@ if TYPE_CHECKING:
     from archlint.rules.context import FileContext
 
 ROUTER = Role.ROUTER
-
-# Parameters a handler reads the transport from.
-_TRANSPORT_TYPES = frozenset(
-    {"fastapi.Request", "fastapi.WebSocket", "starlette.requests.Request", "starlette.websockets.WebSocket"}
-)
-_TRANSPORT_NAMES = frozenset({"request", "websocket", "ws"})
-
-
-class _HandlerBody:
-    """Tracks the route handler being walked: constructs count only in its body."""
-
-    def __init__(self, ctx: FileContext) -> None:
-        self.ctx = ctx
-        self.handler: cst.FunctionDef | None = None
-        self.websocket = False
-        self.transport: frozenset[str] = frozenset()
-
-    def enter(self, node: cst.FunctionDef) -> bool:
-        if self.handler is not None:
-            return False
-        method = self.ctx.route_method(node)
-        if method is None:
-            return False
-        self.handler = node
-        self.websocket = method == "websocket"
-        self.transport = self._transport(node)
-        return True
-
-    def leave(self, node: cst.FunctionDef) -> bool:
-        if self.handler is node:
-            self.handler = None
-            return True
-        return False
-
-    def in_body(self) -> bool:
-        # While the handler itself is the innermost statement, the walk is in its decorators,
-        # parameters or return annotation.
-        return self.handler is not None and self.ctx.statement is not self.handler
-
-    def _transport(self, node: cst.FunctionDef) -> frozenset[str]:
-        names = set()
-        for param in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
-            name = param.name.value
-            annotation = param.annotation.annotation if param.annotation else None
-            qualname = self.ctx.qualname(annotation) if annotation is not None else None
-            if name in _TRANSPORT_NAMES or (qualname is not None and qualname in _TRANSPORT_TYPES):
-                names.add(name)
-        return frozenset(names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +241,7 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
 
     def __init__(self, ctx: FileContext, options: BranchOptions) -> None:
         super().__init__(ctx, options)
-        self._body = _HandlerBody(ctx)
+        self._body = HandlerBody(ctx)
         self._found_in: list[tuple[cst.CSTNode, str]] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -366,125 +318,3 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
 
     def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
         self._comprehension(node)
-
-
-class GuardClauseInRouteHandler(FileRule[NoOptions]):
-    """
-    ## What it does
-    Flags an HTTP guard clause in a route handler: an `if` with no `else` whose body only
-    raises (an `HTTPException`, a subclass, or any error) or returns an error response,
-    existence guards (`if item is None: raise HTTPException(404)`) included.
-
-    ## Why is this bad?
-    In a convention where routes hold no conditionals at all (modular-monolith), every check
-    belongs in the service: the service raises a domain exception (`ItemNotFound`) and one
-    exception handler maps it to a status code, so the same rule holds for every caller and
-    the handler stays a straight line.
-
-    ## Example
-    ```python
-    @router.get("/items/{item_id}")
-    async def read_item(item_id: int, service: ItemService = Depends(get_item_service)):
-        item = await service.get(item_id)
-        if item is None:
-            raise HTTPException(status_code=404, detail="item not found")
-        return item
-    ```
-
-    Use instead:
-    ```python
-    @router.get("/items/{item_id}")
-    async def read_item(item_id: int, service: ItemService = Depends(get_item_service)):
-        return await service.get(item_id)  # raises ItemNotFound, mapped to 404
-    ```
-
-    ## Options
-    None. On by default in modular-monolith, where it is reported instead of RTR003 for such
-    `if`s; opt-in elsewhere (`extend-select = ["RTR004"]`).
-
-    ## Fix
-    Move the check into the service, raise a domain exception there, and translate it with
-    `app.exception_handler` (or one `try`/`except` mapping in the router).
-    """
-
-    code = "RTR004"
-    name = "guard-clause-in-route-handler"
-    summary = "HTTP guard clause (if ...: raise HTTPException) in a route handler"
-    roles = frozenset({ROUTER})
-    presets = frozenset({"modular-monolith"})
-    cases = (
-        invalid(
-            "@router.get('/{id}')\n"
-            "async def get(id: int, service: S):\n"
-            "    item = await service.get(id)\n"
-            "    if item is None:\n"
-            "        raise HTTPException(status_code=404)\n"
-            "    if item.hidden:\n"
-            "        return JSONResponse(status_code=403, content={})\n"
-            "    return item\n",
-            (4, 5),
-            (6, 5),
-            role=ROUTER,
-        ),
-        valid(
-            "@router.get('/{id}')\n"
-            "async def get(id: int, service: S):\n"
-            "    item = await service.get(id)\n"
-            "    if item is None:\n"
-            "        item = default()\n"
-            "    return item\n",
-            role=ROUTER,
-        ),
-        valid(
-            "def helper(item):\n    if item is None:\n        raise HTTPException(404)\n",
-            role=ROUTER,
-        ),
-        invalid(
-            "@router.delete('/{id}')\n"
-            "async def delete(id: int, service: S, me: User):\n"
-            "    if not me.is_admin: raise Forbidden()\n"
-            "    await service.delete(id)\n",
-            (3, 5),
-            role=ROUTER,
-        ),
-        invalid(
-            "@app.get('/{id}')\n"
-            "async def get(id: int, service: S):\n"
-            "    if (item := await service.get(id)) is None:\n"
-            "        raise HTTPException(404)\n"
-            "    elif item.hidden:\n"
-            "        raise HTTPException(403)\n"
-            "    if item.draft:\n"
-            "        raise HTTPException(409)\n"
-            "    return item\n",
-            (7, 5),
-            role=ROUTER,
-        ),
-        valid(
-            "@router.get('/{id}')\n"
-            "async def get(id: int, service: S):\n"
-            "    if id > 3:\n"
-            "        return await service.big(id)\n"
-            "    return await service.small(id)\n",
-            role=ROUTER,
-        ),
-    )
-
-    def __init__(self, ctx: FileContext, options: NoOptions) -> None:
-        super().__init__(ctx, options)
-        self._body = _HandlerBody(ctx)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._body.enter(node)
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._body.leave(node)
-
-    def visit_If(self, node: cst.If) -> None:
-        if self._body.in_body() and not self.ctx.is_elif(node) and is_guard_body(node):
-            handler = self._body.handler.name.value if self._body.handler else "?"
-            self.report(
-                node,
-                f"guard clause in route handler '{handler}': check in the service, raise a domain "
-                "exception, and map it to a status code with an exception handler",
-            )
