@@ -164,7 +164,6 @@ def _check_project(options: CheckOptions) -> RunResult:
         for s, p in zip(hidden, pin((s.diagnostic for s in hidden), files), strict=True)
         if s.diagnostic.code in project.enabled and in_scope(p, scopes)
     ]
-    registry = rules_by_code()
     return RunResult(
         diagnostics=accepted.kept,
         folders=folders,
