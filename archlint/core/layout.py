@@ -145,6 +145,11 @@ class Layout:
                 return enclosing
         return own
 
+    def match_child(self, child: str) -> tuple[Role, str] | None:
+        """``match`` for a folder's direct child: a module ``x.py`` or a package ``x/`` (read
+        through its ``__init__.py``)."""
+        return self.match([child[:-1], "__init__.py"] if child.endswith("/") else [child])
+
     def _enclosing(self, folder: tuple[str, ...]) -> tuple[Role, str] | None:
         """The nearest role-named package on a folder path (memoised: files share folders)."""
         memo = _compiled(self).folders

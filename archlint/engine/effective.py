@@ -12,7 +12,7 @@ from archlint.engine.project import CheckOptions, resolve_project
 from archlint.engine.selection import ALWAYS_ON, enabled_codes, matching_codes, rules_by_code
 
 
-def _matched(preset: str, selectors: Sequence[str]) -> frozenset[str]:
+def _matched(selectors: Sequence[str]) -> frozenset[str]:
     """The codes some selector names (the selection's own matching: prefixes, ``ALL``)."""
     return frozenset(matching_codes(selectors))
 
@@ -38,15 +38,15 @@ def effective_settings(options: CheckOptions) -> dict[str, object]:
     config, tree = project.config, project.tree
     preset = tree.layout.name
     if options.select is not None:
-        base = (_matched(preset, options.select), "command line select")
+        base = (_matched(options.select), "command line select")
     elif config.select is not None:
-        base = (_matched(preset, config.select), "config select")
+        base = (_matched(config.select), "config select")
     else:
         base = (enabled_codes(preset, select=None, extend_select=(), ignore=()), "preset default")
     turned_on = (
         base,
-        (_matched(preset, config.extend_select), "config extend-select"),
-        (_matched(preset, options.extend_select), "command line extend-select"),
+        (_matched(config.extend_select), "config extend-select"),
+        (_matched(options.extend_select), "command line extend-select"),
         (ALWAYS_ON, "always on"),
     )
     selected = {
@@ -54,8 +54,8 @@ def effective_settings(options: CheckOptions) -> dict[str, object]:
         for code in sorted(project.enabled)
     }
     turned_off = (
-        (_matched(preset, options.ignore), "command line ignore"),
-        (_matched(preset, config.ignore), "config ignore"),
+        (_matched(options.ignore), "command line ignore"),
+        (_matched(config.ignore), "config ignore"),
     )
     ignored: dict[str, str] = {}
     for code in sorted(rules_by_code().keys() - project.enabled):

@@ -26,10 +26,6 @@ class Plan:
     notes: tuple[str, ...]
 
 
-def _child_path(child: str) -> list[str]:
-    return [child[:-1], "__init__.py"] if child.endswith("/") else [child]
-
-
 def _domain_globs(domains: list[str]) -> list[str]:
     """``orders``, ``users`` -> ``*``; ``v1/sales/orders``, ``v1/sales/quotes`` -> ``v1/sales/*``."""
     by_parent: dict[str, list[str]] = defaultdict(list)
@@ -51,7 +47,7 @@ def _spellings(tree: ProjectTree) -> dict[Role, list[str]]:
     used: dict[Role, Counter[str]] = defaultdict(Counter)
     for names in children.values():
         for child in names:
-            found = tree.layout.match(_child_path(child))
+            found = tree.layout.match_child(child)
             if found is not None and found[0] not in (Role.SHARED, Role.OTHER):
                 used[found[0]][child] += 1
     spellings: dict[Role, list[str]] = {}
@@ -125,7 +121,7 @@ def _plan(tree: ProjectTree) -> Plan:
     for names in children.values():
         present: set[Role] = set()
         for child in names:
-            found = tree.layout.match(_child_path(child))
+            found = tree.layout.match_child(child)
             if found is None or found[0] in (Role.OTHER, Role.SHARED):
                 if child != "__init__.py":
                     others[child] += 1

@@ -47,16 +47,18 @@ def pin(diagnostics: Iterable[Diagnostic], files: Sequence[str]) -> list[Placed]
     return placed
 
 
+def covered(path: str, scopes: Sequence[str]) -> bool:
+    """Whether ``path`` is one of the paths named or lies in a folder named."""
+    return any(path == scope or inside(path, scope) is not None for scope in scopes)
+
+
 def in_scope(placed: Placed, scopes: Sequence[str]) -> bool:
     """Whether the paths named see this finding: its file is named or inside a named folder,
     or, for a folder finding, a named path lies inside that folder."""
-    path = placed.diagnostic.path
-    for scope in scopes:
-        if scope == "" or path == scope or path.startswith(scope + "/"):
-            return True
-        if placed.folder is not None and (scope == placed.folder or scope.startswith(placed.folder + "/")):
-            return True
-    return False
+    folder = placed.folder
+    return covered(placed.diagnostic.path, scopes) or (
+        folder is not None and any(s == folder or inside(s, folder) is not None for s in scopes)
+    )
 
 
 def _rebase(d: Diagnostic, prefix: str) -> Diagnostic:

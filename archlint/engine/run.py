@@ -27,7 +27,7 @@ from archlint.engine import baseline
 from archlint.engine.changed import changed_files
 from archlint.engine.perfile import analyze_all, analyze_job, file_settings
 from archlint.engine.project import CheckOptions, Project, group_by_project, resolve_project
-from archlint.engine.report import as_warning, ignored, in_scope, merge_runs, pin
+from archlint.engine.report import as_warning, covered, ignored, in_scope, merge_runs, pin
 from archlint.engine.selection import all_options, rules_by_code
 from archlint.engine.suppressions import apply_suppressions
 from archlint.layouts import PRESETS
@@ -157,7 +157,7 @@ def _check_project(options: CheckOptions) -> RunResult:
         for d in diagnostics
         if d.path in modules
     }
-    checked = tuple(f for f in files if any(s == "" or f == s or f.startswith(s + "/") for s in scopes))
+    checked = tuple(f for f in files if covered(f, scopes))
     accepted = _baseline(project, options, diagnostics, set(checked))
     suppressed = [
         replace(s, diagnostic=p.diagnostic)

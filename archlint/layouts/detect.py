@@ -44,11 +44,12 @@ def _has_data_layer(index: FolderIndex, domains: Sequence[str]) -> bool:
 
 
 def best_preset(index: FolderIndex, domains: Sequence[str]) -> tuple[str, dict[str, int]]:
-    """The preset the domains' names fit best, and the score of each candidate. best-practices
-    is the convention of SQL-first services: a tree whose domains hold a data layer (crud.py,
-    repository.py) is not it, and it is not scored."""
+    """The preset the domains' names fit best, and the score of each candidate (presets that
+    cannot describe the tree are not scored)."""
+    # A preset without a data layer (best-practices: SQL-first services) cannot describe
+    # domains that hold one (crud.py, repository.py).
     data_layer = _has_data_layer(index, domains)
-    candidates = [n for n in DOMAIN_PRESETS if not (n == "best-practices" and data_layer)]
+    candidates = [n for n in DOMAIN_PRESETS if not (data_layer and Role.REPOSITORY not in PRESETS[n].roles)]
     scores = {name: score(PRESETS[name], index, domains) for name in candidates}
     best = max(candidates, key=lambda name: (scores[name], -_TIE_ORDER.index(name)))
     return best, scores

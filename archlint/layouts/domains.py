@@ -77,8 +77,8 @@ class FolderIndex:
         """Whether both layouts give every name in the tree the same role."""
         names = {child for kids in self.children.values() for child in kids}
         return all(
-            (a[0] if (a := layout.match(_as_path(n))) else None)
-            == (b[0] if (b := other.match(_as_path(n))) else None)
+            (a[0] if (a := layout.match_child(n)) else None)
+            == (b[0] if (b := other.match_child(n)) else None)
             for n in names
         )
 
@@ -92,16 +92,11 @@ class FolderIndex:
             return self._roles[key]
         roles: set[Role] = set()
         for child in self.children.get(folder, ()):
-            found = layout.match(_as_path(child))
+            found = layout.match_child(child)
             if found is not None:
                 roles.add(found[0])
         self._roles[key] = roles - _NEUTRAL
         return self._roles[key]
-
-
-def _as_path(child: str) -> list[str]:
-    """A child name as a path ``match`` reads: a package through its ``__init__.py``."""
-    return [child[:-1], "__init__.py"] if child.endswith("/") else [child]
 
 
 def _basename(folder: str) -> str:
@@ -109,7 +104,7 @@ def _basename(folder: str) -> str:
 
 
 def _role_named(folder: str, layout: Layout) -> bool:
-    found = layout.match(_as_path(_basename(folder) + "/"))
+    found = layout.match_child(_basename(folder) + "/")
     return found is not None and found[0] is not Role.TESTS
 
 
@@ -127,7 +122,7 @@ def _is_candidate(index: FolderIndex, folder: str, layout: Layout) -> bool:
     if _hidden(folder) or _basename(folder) in SHARED_NAMES:
         return False
     roles = index.roles(folder, layout)
-    own = layout.match(_as_path(_basename(folder) + "/"))
+    own = layout.match_child(_basename(folder) + "/")
     if own is not None and own[0] is Role.TESTS:
         return False
     others = roles & DEFINING_ROLES - ({own[0]} if own is not None else set())

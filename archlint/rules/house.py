@@ -23,8 +23,7 @@ _SPLITTABLE = frozenset({*DEFINING_ROLES, Role.DEPENDENCIES})
 def child_spelling(tree: ProjectTree, child: str) -> tuple[Role, str] | None:
     """The role a domain's direct child plays by name and its spelling (``routes`` for both
     ``routes.py`` and ``routes/``, ``*_service`` for any ``x_service.py``)."""
-    path = [child[:-1], "__init__.py"] if child.endswith("/") else [child]
-    found = tree.layout.match(path)
+    found = tree.layout.match_child(child)
     if found is None or found[0] in (Role.TESTS, Role.SHARED, Role.OTHER):
         return None
     return found[0], stem_of(found[1])
