@@ -131,13 +131,37 @@ class Pending:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportFact:
+    """One imported module as written: ``import a.b`` gives ``module="a.b"``, ``from a.b import
+    c, d`` gives ``module="a.b"`` and ``names=("c", "d")`` (``c`` may be a module or a symbol:
+    the project phase knows which). Relative imports are made absolute. ``line``/``column`` are
+    the import statement's (1-based); ``type_checking`` marks imports under ``if TYPE_CHECKING:``
+    and ``lazy`` those inside a function."""
+
+    module: str
+    names: tuple[str, ...]
+    line: int
+    column: int
+    type_checking: bool = False
+    lazy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class FileSummary:
-    """What the project phase needs from one file, so no file is ever parsed twice."""
+    """What the project phase needs from one file, so no file is ever parsed twice.
+
+    ``bindings`` maps module-level names to what they refer to (imports, classes, aliases of
+    names defined elsewhere), ``session_aliases`` are the qualified names of module-level aliases
+    of a session type, ``routers`` the module-level names bound to an ``APIRouter()`` or
+    ``FastAPI()`` call, ``imports`` every import statement of the module (nested ones too).
+    """
 
     module: str
     bindings: Mapping[str, str] = field(default_factory=dict)
     classes: tuple[ClassInfo, ...] = ()
     session_aliases: tuple[str, ...] = ()
+    routers: tuple[str, ...] = ()
+    imports: tuple[ImportFact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

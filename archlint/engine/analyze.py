@@ -1,8 +1,9 @@
 """The per-file phase: a pure function of (file bytes, module info, file settings).
 
-Each file is parsed once: with libcst when a file rule applies to its role (every such rule
-then runs in one read-only traversal), with the ten times cheaper stdlib parser when the
-project phase only needs its summary (imports, classes, session aliases). Nothing here reads
+Every file is summarised with the ten times cheaper stdlib parser (imports, classes, session
+aliases, routers: the facts the project phase and the file rules share); only a file a file
+rule applies to is then parsed with libcst, and every such rule runs in one read-only
+traversal that starts from the summary. Nothing here reads
 other files or global state, which is what makes caching by content hash and a process pool
 safe.
 """
@@ -91,13 +92,10 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     problem = too_hard(source, settings.max_bytes)
     if problem is not None:
         return _syntax_finding(info, problem, 1, 1)
-    if not settings.rules:
-        summary = summarise(source, info)
-        if summary is not None:
-            text = _decode(source)
-            return FileResult(
-                info=info, summary=summary, suppressions=parse_suppressions(text) if text else ()
-            )
+    summary = summarise(source, info)
+    if not settings.rules and summary is not None:
+        text = _decode(source)
+        return FileResult(info=info, summary=summary, suppressions=parse_suppressions(text) if text else ())
     # Parsing allocates millions of small objects; the cyclic collector only slows it down.
     was_enabled = gc.isenabled()
     gc.disable()
@@ -118,7 +116,8 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         text = _decode(source, parsed.encoding) or parsed.code
     try:
         codes = frozenset(rule.code for rule in settings.rules)
-        context = FileContext(info, parsed, settings.session_names, codes)
+        summary = summary or FileSummary(info.module)
+        context = FileContext(info, parsed, summary, settings.session_names, codes)
         rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
         if rules:
             walk(parsed, context, rules)
@@ -130,7 +129,7 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         info=info,
         findings=findings,
         pending=pending,
-        summary=context.summary() if _worth_summarising(context) else FileSummary(info.module),
+        summary=summary,
         suppressions=parse_suppressions(text),
     )
 
@@ -142,10 +141,6 @@ def _template(source: bytes) -> bool:
     """Jinja markup: a line starting with ``{%`` or ``{{``, which no Python statement can, or
     a spaced ``{{ name }}`` placeholder. Only asked of a file that does not parse."""
     return _JINJA.search(source) is not None
-
-
-def _worth_summarising(context: FileContext) -> bool:
-    return bool(context.bindings or context.class_infos or context.session_aliases)
 
 
 def _locate(

@@ -50,6 +50,7 @@ _RESULT_TYPES = frozenset(
         "Pending",
         "Requirement",
         "FileSummary",
+        "ImportFact",
         "ClassInfo",
         "Suppression",
     }

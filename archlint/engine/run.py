@@ -14,6 +14,7 @@ from archlint.config import Config
 from archlint.core import (
     LAYER_ROLES,
     Diagnostic,
+    FileResult,
     Finding,
     LayoutMode,
     ModuleInfo,
@@ -35,13 +36,15 @@ from archlint.rules import FileRule, ProjectRule
 from archlint.rules.resolve import confirmed_findings
 
 
-def project_findings(project: Project) -> list[Finding]:
+def project_findings(project: Project, results: Sequence[FileResult]) -> list[Finding]:
     registry = rules_by_code()
+    summaries = {r.info.path: r.summary for r in results if r.summary is not None}
     findings: list[Finding] = []
     for code, rule in sorted(registry.items()):
         if code in project.enabled and issubclass(rule, ProjectRule):
             checker = rule()
-            findings.extend(Finding(d) for d in checker.check(project.tree, project.options[code]))
+            found = checker.check(project.tree, project.options[code], summaries)
+            findings.extend(Finding(d) for d in found)
     return findings
 
 
@@ -133,7 +136,7 @@ def check(options: CheckOptions) -> RunResult:
 def _check_project(options: CheckOptions) -> RunResult:
     project = resolve_project(options)
     results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress)
-    findings = confirmed_findings(results) + project_findings(project) + folder_findings(project)
+    findings = confirmed_findings(results) + project_findings(project, results) + folder_findings(project)
     kept, hidden = apply_suppressions(findings, results)
     scopes = _scopes(project, options.paths)
     files = [m.path for m in project.tree.modules]

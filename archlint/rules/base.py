@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from archlint.core import (
     ALL_PRESETS,
     Case,
     Diagnostic,
+    FileSummary,
     NoOptions,
     ProjectTree,
     Role,
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from archlint.rules.context import FileContext
 
 OptionsT = TypeVar("OptionsT")
+NO_SUMMARIES: Mapping[str, FileSummary] = MappingProxyType({})
 
 
 class Rule(Generic[OptionsT]):
@@ -69,7 +72,10 @@ class FileRule(Rule[OptionsT]):
 
 
 class ProjectRule(Rule[OptionsT]):
-    """A rule over the whole classified project (file paths, domains, summaries)."""
+    """A rule over the whole classified project: its tree (file paths, roles, domains) and the
+    summary of every file that has one, by path."""
 
-    def check(self, tree: ProjectTree, options: OptionsT) -> Iterator[Diagnostic]:
+    def check(
+        self, tree: ProjectTree, options: OptionsT, summaries: Mapping[str, FileSummary] = NO_SUMMARIES
+    ) -> Iterator[Diagnostic]:
         raise NotImplementedError

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from archlint.core import (
     Diagnostic,
+    FileSummary,
     Layout,
     LayoutMode,
     NoOptions,
@@ -17,7 +18,7 @@ from archlint.core import (
     valid_tree,
     vocabulary_match,
 )
-from archlint.rules.base import ProjectRule
+from archlint.rules.base import NO_SUMMARIES, ProjectRule
 from archlint.rules.house import outliers
 
 
@@ -173,7 +174,9 @@ class UnexpectedModuleInDomain(ProjectRule[NoOptions]):
         ),
     )
 
-    def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
+    def check(
+        self, tree: ProjectTree, options: NoOptions, summaries: Mapping[str, FileSummary] = NO_SUMMARIES
+    ) -> Iterator[Diagnostic]:
         if tree.mode is LayoutMode.DETECTED:
             yield from self._outliers(tree)
             return
@@ -305,7 +308,9 @@ class MissingLayerModule(ProjectRule[NoOptions]):
         ),
     )
 
-    def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
+    def check(
+        self, tree: ProjectTree, options: NoOptions, summaries: Mapping[str, FileSummary] = NO_SUMMARIES
+    ) -> Iterator[Diagnostic]:
         if tree.mode is not LayoutMode.DECLARED:
             return  # a detected layout learns the team's layers; it requires none of its own
         layout = tree.layout

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from archlint.core import (
     Diagnostic,
+    FileSummary,
     LayoutMode,
     NoOptions,
     ProjectTree,
@@ -13,7 +14,7 @@ from archlint.core import (
     invalid_tree,
     valid_tree,
 )
-from archlint.rules.base import ProjectRule
+from archlint.rules.base import NO_SUMMARIES, ProjectRule
 from archlint.rules.house import split_folders
 from archlint.rules.layout import layout_path
 
@@ -118,7 +119,9 @@ class AdHocTopLevelPackage(ProjectRule[NoOptions]):
         ),
     )
 
-    def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
+    def check(
+        self, tree: ProjectTree, options: NoOptions, summaries: Mapping[str, FileSummary] = NO_SUMMARIES
+    ) -> Iterator[Diagnostic]:
         if tree.mode is LayoutMode.DETECTED:
             yield from self._split_folders(tree)
             return

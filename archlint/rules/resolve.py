@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from archlint.core import ClassInfo, FileResult, Finding, Pending, Requirement
-from archlint.rules.context import SESSION_TYPES
 from archlint.rules.service import HTTP_EXCEPTIONS
+from archlint.rules.sessions import SESSION_TYPES
 
 _MAX_HOPS = 16
 

@@ -1,25 +1,56 @@
-"""The project-phase summary of a module no file rule looks at, read with the stdlib parser.
+"""The summary of one module: the facts the project phase and the file rules share.
 
-Most files of a backend (models, schemas, config ...) have no file rule for their role; the
-project phase only needs their imports, classes and session aliases. ``ast`` builds those
-about ten times faster than libcst, so such files never reach libcst unless the running
-interpreter cannot parse them (newer syntax), in which case the caller falls back to libcst.
-The semantics mirror ``FileContext``'s module prescan.
+Every file gets one, read with the stdlib parser (about ten times faster than libcst): its
+module-level bindings (imports, classes, aliases of names defined elsewhere), classes and
+their bases, session aliases, routers, and every import statement with its position. It is
+the only reader of these facts: ``FileContext`` starts from it instead of reading them again.
+A file this interpreter cannot parse (syntax newer than it) gets an empty summary.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from archlint.core import ClassInfo, FileSummary, ModuleInfo, import_base
-from archlint.rules.context import ANNOTATED, OPTIONAL, SESSION_CLASS_NAMES, SESSION_TYPES, UNION
+from archlint.core import ClassInfo, FileSummary, ImportFact, ModuleInfo, import_base
+from archlint.rules.sessions import annotation_state
 
-# ``type X = ...`` statements exist from Python 3.12 on; older interpreters fall back to libcst.
+ROUTER_FACTORIES = frozenset(
+    {
+        "fastapi.APIRouter",
+        "fastapi.routing.APIRouter",
+        "fastapi.FastAPI",
+        "fastapi.applications.FastAPI",
+    }
+)
+
+# ``type X = ...`` statements exist from Python 3.12 on.
 _TYPE_ALIAS = getattr(ast, "TypeAlias", None)
 
 
+def bind_import(
+    info: ModuleInfo, level: int, module: str | None, names: Iterable[tuple[str, str | None]]
+) -> dict[str, str]:
+    """The local names an import statement binds and what they refer to. ``module`` is None
+    for ``import a.b``; ``names`` are (dotted name, alias) pairs, ``*`` binds nothing."""
+    bound: dict[str, str] = {}
+    if module is None and not level:
+        for name, alias in names:
+            if alias:
+                bound[alias] = name
+            else:
+                first = name.split(".")[0]
+                bound[first] = first
+        return bound
+    base = import_base(info, level, module or "")
+    for name, alias in names:
+        if name != "*":
+            bound[alias or name] = f"{base}.{name}" if base else name
+    return bound
+
+
 def _statements(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module-level statements, looking inside ``if``/``try``/``with`` blocks."""
     for stmt in body:
         if isinstance(stmt, ast.If):
             yield from _statements(stmt.body)
@@ -34,11 +65,50 @@ def _statements(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
             yield stmt
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _imports(info: ModuleInfo, tree: ast.Module) -> list[ImportFact]:
+    """Every import statement, with whether it is type-only or inside a function. Only
+    statements hold imports, so the walk goes block by block (never into expressions, which
+    can nest deeper than the interpreter's recursion limit)."""
+    facts: list[ImportFact] = []
+    stack: list[tuple[ast.AST, bool, bool]] = [(s, False, False) for s in reversed(tree.body)]
+    while stack:
+        node, type_checking, lazy = stack.pop()
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                facts.append(_fact(node, alias.name, (), type_checking, lazy))
+        elif isinstance(node, ast.ImportFrom):
+            module = import_base(info, node.level, node.module or "")
+            if module:
+                facts.append(_fact(node, module, tuple(a.name for a in node.names), type_checking, lazy))
+        elif isinstance(node, ast.If) and _is_type_checking(node.test):
+            stack.extend((s, type_checking, lazy) for s in reversed(node.orelse))
+            stack.extend((s, True, lazy) for s in reversed(node.body))
+        else:
+            inner = lazy or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            children = [c for field in _BLOCKS for c in getattr(node, field, ())]
+            stack.extend((c, type_checking, inner) for c in reversed(children))
+    return facts
+
+
+def _fact(node: ast.stmt, module: str, names: tuple[str, ...], type_checking: bool, lazy: bool) -> ImportFact:
+    return ImportFact(module, names, node.lineno, node.col_offset + 1, type_checking, lazy)
+
+
 class _Summariser:
     def __init__(self, info: ModuleInfo) -> None:
         self.info = info
         self.bindings: dict[str, str] = {}
         self.aliases: set[str] = set()
+        self.routers: list[str] = []
 
     def qualname(self, node: ast.expr) -> str | None:
         if isinstance(node, ast.Name):
@@ -48,45 +118,17 @@ class _Summariser:
             return f"{base}.{node.attr}" if base else None
         return None
 
-    def session_state(self, node: ast.expr) -> bool | str:
-        """True for a session type, a qualname when it names another module's symbol, else False."""
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            try:
-                return self.session_state(ast.parse(node.value, mode="eval").body)
-            except SyntaxError:
-                return False
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            return self._any([node.left, node.right])
-        if isinstance(node, ast.Subscript):
-            base = self.qualname(node.value)
-            elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-            if base in ANNOTATED or base in OPTIONAL:
-                return self.session_state(elements[0])
-            return self._any(elements) if base in UNION else False
-        if isinstance(node, ast.Name) and node.id in self.aliases:
-            return True
-        qualname = self.qualname(node)
-        if qualname is None:
-            return isinstance(node, ast.Name) and node.id in SESSION_CLASS_NAMES
-        if qualname in SESSION_TYPES:
-            return True
-        if qualname.split(".")[0] in ("typing", "typing_extensions", "builtins", "sqlalchemy"):
-            return False
-        return qualname
-
-    def _any(self, nodes: Sequence[ast.expr]) -> bool | str:
-        states = [self.session_state(n) for n in nodes]
-        if True in states:
-            return True
-        return next((s for s in states if isinstance(s, str)), False)
-
-    def alias(self, name: str, value: ast.expr) -> None:
-        if not isinstance(value, ast.Subscript | ast.Name | ast.Attribute):
+    def assign(self, name: str, value: ast.expr) -> None:
+        if isinstance(value, ast.Call) and self.qualname(value.func) in ROUTER_FACTORIES:
+            self.routers.append(name)
             return
-        state = self.session_state(value)
+        if not isinstance(value, ast.Subscript | ast.Name | ast.Attribute | ast.BinOp):
+            return
+        state = annotation_state(value, self.qualname, self.aliases)
         if state is True:
             self.aliases.add(name)
         elif isinstance(state, str):
+            # An alias of a name from another module: the project phase follows the chain.
             self.bindings[name] = state
 
     def run(self, tree: ast.Module) -> FileSummary:
@@ -94,16 +136,12 @@ class _Summariser:
         statements = list(_statements(tree.body))
         for stmt in statements:
             if isinstance(stmt, ast.Import):
-                for a in stmt.names:
-                    if a.asname:
-                        self.bindings[a.asname] = a.name
-                    else:
-                        self.bindings[a.name.split(".")[0]] = a.name.split(".")[0]
+                self.bindings.update(
+                    bind_import(self.info, 0, None, ((a.name, a.asname) for a in stmt.names))
+                )
             elif isinstance(stmt, ast.ImportFrom):
-                base = import_base(self.info, stmt.level, stmt.module or "")
-                for a in stmt.names:
-                    if a.name != "*":
-                        self.bindings[a.asname or a.name] = f"{base}.{a.name}" if base else a.name
+                names = ((a.name, a.asname) for a in stmt.names)
+                self.bindings.update(bind_import(self.info, stmt.level, stmt.module or "", names))
             elif isinstance(stmt, ast.ClassDef):
                 self.bindings[stmt.name] = f"{module}.{stmt.name}"
         classes: list[ClassInfo] = []
@@ -111,27 +149,28 @@ class _Summariser:
             if isinstance(stmt, ast.ClassDef):
                 bases = tuple(q for b in stmt.bases if (q := self.qualname(b)))
                 classes.append(ClassInfo(f"{module}.{stmt.name}", bases))
-            elif isinstance(stmt, ast.Assign) and stmt.value is not None:
+            elif isinstance(stmt, ast.Assign):
                 for target in stmt.targets:
                     if isinstance(target, ast.Name):
-                        self.alias(target.id, stmt.value)
+                        self.assign(target.id, stmt.value)
             elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
                 if isinstance(stmt.target, ast.Name):
-                    self.alias(stmt.target.id, stmt.value)
+                    self.assign(stmt.target.id, stmt.value)
             elif _TYPE_ALIAS is not None and isinstance(stmt, _TYPE_ALIAS):
-                self.alias(stmt.name.id, stmt.value)
+                self.assign(stmt.name.id, stmt.value)
         return FileSummary(
             module=module,
             bindings=self.bindings,
             classes=tuple(classes),
             session_aliases=tuple(f"{module}.{n}" for n in sorted(self.aliases)),
+            routers=tuple(self.routers),
+            imports=tuple(_imports(self.info, tree)),
         )
 
 
-def summarise(source: bytes, info: ModuleInfo) -> FileSummary | None:
-    """The module's summary, or None when this interpreter cannot parse it (use libcst then)."""
+def summarise(source: bytes | str, info: ModuleInfo) -> FileSummary | None:
+    """The module's summary, or None when this interpreter cannot parse it."""
     try:
-        tree = ast.parse(source)
+        return _Summariser(info).run(ast.parse(source))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    return _Summariser(info).run(tree)

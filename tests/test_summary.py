@@ -1,0 +1,157 @@
+"""The per-file summary: one implementation, read by the project phase and the file rules."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archlint.core import FileSummary, ImportFact, ModuleInfo, Role
+from archlint.engine.analyze import analyze_file
+from archlint.engine.settings import FileSettings
+from archlint.rules import BUILTIN_RULES, FileRule
+from archlint.rules.summary import summarise
+
+ROUTER = ModuleInfo(path="app/orders/router.py", module="app.orders.router", names=(), role=Role.ROUTER)
+PACKAGE = ModuleInfo(path="app/orders/__init__.py", module="app.orders", names=(), role=None, is_package=True)
+
+
+def summary_of(source: str, info: ModuleInfo = ROUTER) -> FileSummary:
+    summary = summarise(source.encode(), info)
+    assert summary is not None
+    return summary
+
+
+def test_imports_are_absolute_with_their_position_and_kind() -> None:
+    summary = summary_of(
+        "from typing import TYPE_CHECKING\n"
+        "import os.path as p, json\n"
+        "from . import service\n"
+        "from ..core.db import Session\n"
+        "if TYPE_CHECKING:\n"
+        "    from app.users.models import User\n"
+        "else:\n"
+        "    import attrs\n"
+        "async def handler():\n"
+        "    from .repository import OrderRepository\n"
+    )
+    assert summary.imports == (
+        ImportFact("typing", ("TYPE_CHECKING",), 1, 1),
+        ImportFact("os.path", (), 2, 1),
+        ImportFact("json", (), 2, 1),
+        ImportFact("app.orders", ("service",), 3, 1),
+        ImportFact("app.core.db", ("Session",), 4, 1),
+        ImportFact("app.users.models", ("User",), 6, 5, type_checking=True),
+        ImportFact("attrs", (), 8, 5),
+        ImportFact("app.orders.repository", ("OrderRepository",), 10, 5, lazy=True),
+    )
+
+
+def test_relative_imports_in_a_package_init_resolve_from_the_package() -> None:
+    summary = summary_of("from . import router\nfrom .service import place\n", PACKAGE)
+    assert [(f.module, f.names) for f in summary.imports] == [
+        ("app.orders", ("router",)),
+        ("app.orders.service", ("place",)),
+    ]
+
+
+def test_typing_checking_through_the_module_and_nested_blocks() -> None:
+    summary = summary_of(
+        "import typing\n"
+        "try:\n"
+        "    if typing.TYPE_CHECKING:\n"
+        "        from app.users import models\n"
+        "except ImportError:\n"
+        "    pass\n"
+        "class Repo:\n"
+        "    def get(self):\n"
+        "        import app.users.service\n"
+    )
+    assert [(f.module, f.type_checking, f.lazy) for f in summary.imports] == [
+        ("typing", False, False),
+        ("app.users", True, False),
+        ("app.users.service", False, True),
+    ]
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    [
+        'Annotated["Sess" "ion", Depends(get_db)]',  # implicit concatenation is one string
+        "Union[(Session, int)]",  # a parenthesised tuple is the same subscript
+        "Optional[Session]",
+        "Session | None",
+    ],
+)
+def test_session_aliases_read_every_spelling_of_the_annotation(annotation: str) -> None:
+    summary = summary_of(
+        "from typing import Annotated, Optional, Union\n"
+        "from fastapi import Depends\n"
+        "from sqlalchemy.orm import Session\n"
+        f"SessionDep = {annotation}\n"
+    )
+    assert summary.session_aliases == ("app.orders.router.SessionDep",)
+
+
+def test_aliases_of_names_from_elsewhere_are_left_to_the_project_phase() -> None:
+    summary = summary_of("from app.db import SessionDep\nDb = SessionDep\nrouter = APIRouter()\n")
+    assert summary.bindings["Db"] == "app.db.SessionDep"
+    assert summary.session_aliases == ()
+    assert summary.routers == ()  # APIRouter is not imported: not FastAPI's
+
+
+def test_routers_are_the_names_bound_to_fastapis_factories() -> None:
+    summary = summary_of(
+        "import fastapi\nfrom fastapi import APIRouter as R\n"
+        "router = R(prefix='/orders')\napp: fastapi.FastAPI = fastapi.FastAPI()\nother = dict()\n"
+    )
+    assert summary.routers == ("router", "app")
+
+
+IMPORT_LINES = r"(from \.{0,2}[a-z]{1,3} import [a-z]{1,3}\n|import [a-z]{1,3}(\.[a-z]{1,3})?\n){1,4}"
+
+
+def _every_file_rule() -> FileSettings:
+    rules = tuple(r for r in BUILTIN_RULES if issubclass(r, FileRule))
+    return FileSettings(rules, {r.code: r.options_type() for r in rules}, ("session", "db"))
+
+
+@settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=40)
+@given(
+    source=st.sampled_from(
+        [
+            "from .service import place\nrouter = APIRouter()\n",
+            "from fastapi import APIRouter\nrouter = APIRouter()\n"
+            "@router.get('/')\ndef f(db):\n    db.commit()\n",
+            "import sqlalchemy as sa\nfrom typing import Annotated\nS = Annotated[sa.orm.Session, 1]\n",
+        ]
+    )
+    | st.from_regex(
+        r"(from \.{0,2}[a-z]{1,3} import [a-z]{1,3}\n|import [a-z]{1,3}(\.[a-z]{1,3})?\n){1,4}",
+        fullmatch=True,
+    ),
+    role=st.sampled_from([Role.ROUTER, Role.SERVICE, None]),
+)
+def test_the_summary_is_the_same_whatever_path_builds_it(source: str, role: Role | None) -> None:
+    """With file rules (libcst walk) or without (summary only), and through the cache's pickle,
+    a module's summary is the one ``summarise`` reads."""
+    info = ModuleInfo(path="app/orders/m.py", module="app.orders.m", names=(), role=role)
+    direct = summarise(source.encode(), info)
+    with_rules = analyze_file(source.encode(), info, _every_file_rule()).summary
+    without = analyze_file(source.encode(), info, FileSettings((), {}, ("session",))).summary
+    assert direct is not None
+    assert direct == with_rules == without == pickle.loads(pickle.dumps(direct))
+
+
+hypothesmith = pytest.importorskip("hypothesmith")
+
+
+@settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=30)
+@given(source=hypothesmith.from_grammar())
+def test_generated_programs_summarise_alike_with_and_without_rules(source: str) -> None:
+    info = ModuleInfo(path="app/orders/m.py", module="app.orders.m", names=(), role=Role.ROUTER)
+    with_rules = analyze_file(source.encode(), info, _every_file_rule()).summary
+    without = analyze_file(source.encode(), info, FileSettings((), {}, ("session",))).summary
+    assert with_rules == without
