@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import pickle
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archlint.core import FileSummary, ImportFact, ModuleInfo, Role
+from archlint.core import ClassInfo, FileSummary, ImportFact, LoggerCall, ModuleInfo, Role, RouterDef
 from archlint.engine.analyze import analyze_file
 from archlint.engine.settings import FileSettings
 from archlint.rules import BUILTIN_RULES, FileRule
@@ -107,7 +108,18 @@ def test_routers_are_the_names_bound_to_fastapis_factories() -> None:
         "import fastapi\nfrom fastapi import APIRouter as R\n"
         "router = R(prefix='/orders')\napp: fastapi.FastAPI = fastapi.FastAPI()\nother = dict()\n"
     )
-    assert summary.routers == ("router", "app")
+    assert summary.routers == (
+        RouterDef("router", "fastapi.APIRouter", 3, 1),
+        RouterDef("app", "fastapi.FastAPI", 4, 1),
+    )
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except SyntaxError:
+        return False
+    return True
 
 
 IMPORT_LINES = r"(from \.{0,2}[a-z]{1,3} import [a-z]{1,3}\n|import [a-z]{1,3}(\.[a-z]{1,3})?\n){1,4}"
@@ -131,7 +143,7 @@ def _every_file_rule() -> FileSettings:
     | st.from_regex(
         r"(from \.{0,2}[a-z]{1,3} import [a-z]{1,3}\n|import [a-z]{1,3}(\.[a-z]{1,3})?\n){1,4}",
         fullmatch=True,
-    ),
+    ).filter(_parses),  # a generated name may be a keyword: `from a import as`
     role=st.sampled_from([Role.ROUTER, Role.SERVICE, None]),
 )
 def test_the_summary_is_the_same_whatever_path_builds_it(source: str, role: Role | None) -> None:
@@ -155,3 +167,97 @@ def test_generated_programs_summarise_alike_with_and_without_rules(source: str) 
     with_rules = analyze_file(source.encode(), info, _every_file_rule()).summary
     without = analyze_file(source.encode(), info, FileSettings((), {}, ("session",))).summary
     assert with_rules == without
+
+
+MAIN = ModuleInfo(path="app/main.py", module="app.main", names=(), role=None)
+
+
+def test_include_calls_are_followed_through_names_attributes_and_literal_loops() -> None:
+    summary = summary_of(
+        "from fastapi import FastAPI\n"
+        "from app.orders import router as orders\n"
+        "from app.users.views import router as users_router\n"
+        "from app.api import ROUTERS\n"
+        "LOCAL = [orders.router, users_router]\n"
+        "def create_app(extra):\n"
+        "    app = FastAPI()\n"
+        "    app.include_router(orders.router, prefix='/o')\n"
+        "    for r in LOCAL:\n"
+        "        app.include_router(r)\n"
+        "    for prefix, r in [('/u', users_router)]:\n"
+        "        app.include_router(router=r, prefix=prefix)\n"
+        "    for r in ROUTERS:\n"
+        "        app.include_router(r)\n"
+        "    app.include_router(orders.make_router())\n"
+        "    app.include_router(extra)\n"
+        "    app.mount('/static', StaticFiles())\n"
+        "    return app\n",
+        MAIN,
+    )
+    assert [(i.line, i.targets, i.factories, i.sequences, i.dynamic) for i in summary.includes] == [
+        (8, ("app.orders.router.router",), (), (), False),
+        (10, ("app.orders.router.router", "app.users.views.router"), (), (), False),
+        (12, ("app.users.views.router",), (), (), False),
+        (14, (), (), ("app.api.ROUTERS",), False),
+        (15, (), ("app.orders.router.make_router",), (), False),
+        (16, (), (), (), True),  # a parameter: archlint cannot know what it is
+        (17, (), (), (), False),  # an app mounted on a path never makes the project unknown
+    ]
+    assert summary.sequences == {"LOCAL": ("app.orders.router.router", "app.users.views.router")}
+
+
+@pytest.mark.parametrize(
+    "argument",
+    ["getattr(module, 'router')", "importlib.import_module('app.x').router", "routers[0]", "*routers"],
+)
+def test_includes_archlint_cannot_follow_are_dynamic(argument: str) -> None:
+    summary = summary_of(
+        f"import importlib\nfrom app.api import module, routers\napp.include_router({argument})\n"
+    )
+    assert [i.dynamic for i in summary.includes] == [True]
+
+
+def test_routers_count_their_endpoints_and_includes_under_every_name() -> None:
+    summary = summary_of(
+        "from fastapi import APIRouter\nfrom polar.routing import APIRouter as PolarRouter\n"
+        "auth_router = r = APIRouter()\napi = auth_router\nother = PolarRouter(prefix='/x')\n"
+        "@r.post('/token')\nasync def token(): ...\n"
+        "@api.get('/me')\ndef me(): ...\n"
+        "class Views:\n    @r.delete('/me')\n    def drop(self): ...\n"
+        "api.add_api_route('/ping', me)\nauth_router.include_router(other)\n"
+    )
+    assert summary.routers == (
+        RouterDef("auth_router", "fastapi.APIRouter", 3, 1, routes=4, includes=1, aliases=("r", "api")),
+        RouterDef("other", "polar.routing.APIRouter", 5, 1),
+    )
+
+
+def test_classes_carry_their_position_and_builtin_bases() -> None:
+    summary = summary_of(
+        "import fastapi\nclass A(ValueError):\n    pass\n"
+        "if True:\n    class B(fastapi.HTTPException, Mixin):\n        pass\n"
+    )
+    assert summary.classes == (
+        ClassInfo("app.orders.router.A", ("builtins.ValueError",), 2, 1),
+        ClassInfo("app.orders.router.B", ("fastapi.HTTPException",), 5, 5),
+    )
+
+
+def test_module_level_loggers_named_by_a_literal() -> None:
+    summary = summary_of(
+        "import logging, structlog\nfrom app.core.log import get_logger\n"
+        "logger = logging.getLogger('orders')\nlog: object = structlog.get_logger(name='x.y')\n"
+        "mine = get_logger(__name__)\nnamed = logging.getLogger(settings.name)\n"
+        "def f():\n    inner = logging.getLogger('inner')\n"
+    )
+    assert summary.loggers == (LoggerCall("orders", 3, 28), LoggerCall("x.y", 4, 41))
+
+
+def test_a_file_the_stdlib_parser_cannot_read_has_a_partial_summary() -> None:
+    # ``except A, B:`` is Python 3.14 syntax: libcst reads it, an older ast cannot.
+    source = b"try:\n    pass\nexcept ValueError, TypeError:\n    pass\n"
+    result = analyze_file(source, ROUTER, _every_file_rule())
+    if summarise(source, ROUTER) is None:
+        assert result.summary is not None and result.summary.partial
+    else:
+        assert result.summary is not None and not result.summary.partial

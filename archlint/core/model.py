@@ -73,6 +73,26 @@ def make_fingerprint(code: str, path: str, symbol: str, text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the bytes ``start:end`` of a file, as read, with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """What a rule changes to resolve its findings ``diagnostics`` (one, or several that only
+    go away together): edits applied together or not at all, and what they do in words
+    (``renamed the logger 'todos' to 'src.v1.todos.service'``)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    edits: tuple[Edit, ...]
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A diagnostic plus the first line of its enclosing statement (where a suppression may sit)."""
 
@@ -102,10 +122,66 @@ class ModuleInfo:
 
 @dataclass(frozen=True, slots=True)
 class ClassInfo:
-    """A class defined in a module, with its bases as fully qualified names where resolvable."""
+    """A module-level class, with its bases as fully qualified names where resolvable (a base
+    the module never binds is a builtin: ``builtins.ValueError``), and the position of its
+    ``class`` keyword (1-based)."""
 
     qualname: str
     bases: tuple[str, ...]
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RouterDef:
+    """A module-level name bound to a call that may build a router or an app: ``factory`` is
+    the callee's qualified name (``fastapi.APIRouter``, a project subclass, ``polar.routing.
+    APIRouter``); the project phase decides what it is. ``routes`` counts the endpoints the
+    module registers on it (``@router.get`` ..., ``add_api_route``), ``includes`` the routers
+    it includes itself; ``line``/``column`` are the assigned name's (1-based). ``aliases`` are
+    other module-level names bound to the same router (``auth_router = r = APIRouter()``,
+    ``api = router``)."""
+
+    name: str
+    factory: str
+    line: int
+    column: int
+    routes: int = 0
+    includes: int = 0
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class RouterInclude:
+    """An ``include_router(...)`` or ``mount(...)`` call anywhere in a module.
+
+    ``targets`` are the qualified names the included object may be (several for a loop over
+    a literal list of routers), ``factories`` the callees of a router built on the spot
+    (``include_router(make_router())``), ``sequences`` the qualified names of sequences from
+    elsewhere that a loop iterates (``for r in ROUTERS``), left to the project phase.
+    ``dynamic`` marks an argument archlint cannot follow (``getattr``, ``importlib``, a
+    parameter): the project's mounting is then unknown."""
+
+    line: int
+    column: int
+    targets: tuple[str, ...] = ()
+    factories: tuple[str, ...] = ()
+    sequences: tuple[str, ...] = ()
+    dynamic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LoggerCall:
+    """A module-level ``name = getLogger("literal")`` (``logging.getLogger``, structlog's or a
+    project's ``get_logger``): the literal and its position (1-based)."""
+
+    name: str
+    line: int
+    column: int
 
 
 class Requirement(str, enum.Enum):
@@ -153,15 +229,24 @@ class FileSummary:
     ``bindings`` maps module-level names to what they refer to (imports, classes, aliases of
     names defined elsewhere), ``session_aliases`` are the qualified names of module-level aliases
     of a session type, ``routers`` the module-level names bound to an ``APIRouter()`` or
-    ``FastAPI()`` call, ``imports`` every import statement of the module (nested ones too).
+    ``FastAPI()`` call (or a call that may build one), ``imports`` every import statement of the
+    module (nested ones too), ``includes`` its ``include_router``/``mount`` calls,
+    ``sequences`` its module-level lists and tuples of names (qualified), ``loggers`` its
+    module-level loggers named by a literal. ``partial`` marks the summary of a file the
+    stdlib parser could not read (syntax newer than the interpreter): its facts are missing,
+    not absent.
     """
 
     module: str
     bindings: Mapping[str, str] = field(default_factory=dict)
     classes: tuple[ClassInfo, ...] = ()
     session_aliases: tuple[str, ...] = ()
-    routers: tuple[str, ...] = ()
+    routers: tuple[RouterDef, ...] = ()
     imports: tuple[ImportFact, ...] = ()
+    includes: tuple[RouterInclude, ...] = ()
+    sequences: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    loggers: tuple[LoggerCall, ...] = ()
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)

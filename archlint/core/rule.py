@@ -55,21 +55,32 @@ def invalid(
     return Case(code=code, role=role, expected=at, options=options or {}, others=others or {})
 
 
+# A file of a tree case: its path, or its path and contents (a project rule over summaries
+# needs the code); a flagged place: a path (a file or folder finding, pinned to line 1), or
+# a path, line and column (1-based).
+TreeFile = str | tuple[str, str]
+Flagged = str | tuple[str, int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class TreeCase:
     """An inline case for a project rule: a file tree under a preset (None: no config, the
-    layout detected) and the paths it flags."""
+    layout detected) and the places it flags."""
 
     preset: str | None
-    files: tuple[str, ...]
-    expected: tuple[str, ...] = ()
+    files: tuple[TreeFile, ...]
+    expected: tuple[Flagged, ...] = ()
+
+    def contents(self) -> dict[str, str]:
+        """Every file of the tree and its text (empty when only the path is given)."""
+        return dict((f, "") if isinstance(f, str) else f for f in self.files)
 
 
-def valid_tree(preset: str | None, *files: str) -> TreeCase:
+def valid_tree(preset: str | None, *files: TreeFile) -> TreeCase:
     """A tree the rule must stay silent on."""
     return TreeCase(preset=preset, files=files)
 
 
-def invalid_tree(preset: str | None, *files: str, flagged: tuple[str, ...]) -> TreeCase:
-    """A tree the rule must flag at exactly the ``flagged`` paths."""
+def invalid_tree(preset: str | None, *files: TreeFile, flagged: tuple[Flagged, ...]) -> TreeCase:
+    """A tree the rule must flag at exactly the ``flagged`` places."""
     return TreeCase(preset=preset, files=files, expected=flagged)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import libcst as cst
 
@@ -107,7 +108,8 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     if isinstance(parsed, FileResult):
         if _template(source):
             return FileResult(info=info)  # a Jinja template with a .py name is not Python
-        return parsed
+        # What the interpreter reads of a file libcst rejects still counts project-wide.
+        return replace(parsed, summary=summary)
     columns = None
     if isinstance(parsed, tuple):
         parsed, untabbed = parsed
@@ -116,7 +118,7 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         text = _decode(source, parsed.encoding) or parsed.code
     try:
         codes = frozenset(rule.code for rule in settings.rules)
-        summary = summary or FileSummary(info.module)
+        summary = summary or FileSummary(info.module, partial=True)
         context = FileContext(info, parsed, summary, settings.session_names, codes)
         rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
         if rules:

@@ -52,6 +52,9 @@ _RESULT_TYPES = frozenset(
         "FileSummary",
         "ImportFact",
         "ClassInfo",
+        "RouterDef",
+        "RouterInclude",
+        "LoggerCall",
         "Suppression",
     }
 )

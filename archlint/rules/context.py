@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archlint.core import FileSummary, ModuleInfo, Requirement
+from archlint.rules.mounts import ROUTE_METHODS, ROUTER_FACTORIES
 from archlint.rules.receivers import Receivers, all_params
 from archlint.rules.scopes import Frame, SessionState, Unresolved, import_bindings
 from archlint.rules.sessions import DEFAULT_SESSION_NAMES
@@ -17,9 +18,6 @@ if TYPE_CHECKING:
 else:
     from archlint.core.lazy import libcst as cst
 
-ROUTE_METHODS = frozenset(
-    {"get", "post", "put", "patch", "delete", "options", "head", "trace", "api_route", "websocket"}
-)
 _FALLBACK_ROUTER_NAMES = frozenset({"router", "app", "api", "api_router"})
 
 
@@ -55,7 +53,7 @@ class FileContext(Receivers):
     ) -> None:
         super().__init__(info, module, summary, session_names)
         self.codes = codes  # the rules running on this file, for rules that defer to another
-        self.router_names = set(summary.routers)
+        self.router_names = {n for r in summary.routers if r.factory in ROUTER_FACTORIES for n in r.names}
         self.reports: list[Report] = []
         self._elifs: set[int] = set()
 

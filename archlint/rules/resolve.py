@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from archlint.core import ClassInfo, FileResult, Finding, Pending, Requirement
+from archlint.core import ClassInfo, FileResult, FileSummary, Finding, ModuleInfo, Pending, Requirement
 from archlint.rules.service import HTTP_EXCEPTIONS
 from archlint.rules.sessions import SESSION_TYPES
 
@@ -23,26 +23,45 @@ class Resolver:
         self._classes: dict[str, ClassInfo] = {}
         self._aliases: set[str] = set()
         self.roots: set[str] = set()
+        self.modules: dict[str, str] = {}  # every name a module is known by -> its canonical name
         for result in results:
-            summary = result.summary
-            if summary is None:
-                continue
-            names = result.info.names or (result.info.module,)
-            canonical = summary.module
-            for name in names:
-                if not name:
-                    continue
-                self.roots.add(name.split(".")[0])
-                self._bindings[name] = dict(summary.bindings)
-                for cls in summary.classes:
-                    self._classes[_rebase(cls.qualname, canonical, name)] = cls
-                for alias in summary.session_aliases:
-                    self._aliases.add(_rebase(alias, canonical, name))
+            if result.summary is not None:
+                self._add(result.info, result.summary)
 
-    def _follow(self, qualname: str) -> str | None:
-        """The defining name behind ``qualname`` (through re-exports), or None if unknown."""
+    @classmethod
+    def of(cls, modules: Iterable[ModuleInfo], summaries: dict[str, FileSummary]) -> Resolver:
+        """The resolver of a classified tree and the summaries of its files (by path)."""
+        resolver = cls(())
+        for info in modules:
+            summary = summaries.get(info.path)
+            if summary is not None:
+                resolver._add(info, summary)
+        return resolver
+
+    def _add(self, info: ModuleInfo, summary: FileSummary) -> None:
+        canonical = summary.module
+        for name in info.names or (info.module,):
+            if not name:
+                continue
+            self.roots.add(name.split(".")[0])
+            self.modules[name] = canonical
+            self._bindings[name] = dict(summary.bindings)
+            for cls in summary.classes:
+                self._classes[_rebase(cls.qualname, canonical, name)] = cls
+            for alias in summary.session_aliases:
+                self._aliases.add(_rebase(alias, canonical, name))
+
+    def canonical(self, qualname: str) -> str:
+        """``qualname`` under its module's canonical name (``src.v1.x.y`` for ``v1.x.y``)."""
+        module, _, name = qualname.rpartition(".")
+        found = self.modules.get(module)
+        return f"{found}.{name}" if found is not None and name else qualname
+
+    def follow(self, qualname: str, defined: Callable[[str], bool]) -> str | None:
+        """The name ``defined`` accepts behind ``qualname``, through re-exports (module-level
+        imports and aliases), or None if the chain ends elsewhere."""
         for _ in range(_MAX_HOPS):
-            if qualname in self._classes or qualname in self._aliases:
+            if defined(qualname):
                 return qualname
             module, _, name = qualname.rpartition(".")
             target = self._bindings.get(module, {}).get(name)
@@ -50,6 +69,30 @@ class Resolver:
                 return None
             qualname = target
         return None
+
+    def defining_module(self, qualname: str) -> str | None:
+        """The canonical module defining the name ``qualname`` reaches through re-exports, if
+        it is a project module."""
+
+        def defined(name: str) -> bool:
+            module, _, attr = name.rpartition(".")
+            return module in self.modules and attr not in self._bindings.get(module, {})
+
+        found = self.follow(qualname, defined)
+        return self.modules[found.rpartition(".")[0]] if found is not None else None
+
+    def _follow(self, qualname: str) -> str | None:
+        """The defining name behind ``qualname`` (through re-exports), or None if unknown."""
+        return self.follow(qualname, lambda q: q in self._classes or q in self._aliases)
+
+    def class_info(self, qualname: str) -> ClassInfo | None:
+        """The class ``qualname`` names, followed through re-exports."""
+        defined = self._follow(qualname)
+        return self._classes.get(defined) if defined is not None else None
+
+    def subclass_of(self, qualname: str, roots: frozenset[str]) -> bool:
+        """Whether the class ``qualname`` is one of ``roots`` or derives from one, across files."""
+        return self._subclass_of(qualname, roots, set())
 
     def is_known(self, qualname: str) -> bool:
         return self._follow(qualname) is not None

@@ -2,27 +2,33 @@
 
 Every file gets one, read with the stdlib parser (about ten times faster than libcst): its
 module-level bindings (imports, classes, aliases of names defined elsewhere), classes and
-their bases, session aliases, routers, and every import statement with its position. It is
-the only reader of these facts: ``FileContext`` starts from it instead of reading them again.
+their bases, session aliases, routers and what includes them (``mounts``), every import
+statement with its position, module-level sequences and loggers. It is the only reader of
+these facts: ``FileContext`` and the project rules start from it instead of reading them again.
 A file this interpreter cannot parse (syntax newer than it) gets an empty summary.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
-from archlint.core import ClassInfo, FileSummary, ImportFact, ModuleInfo, import_base
+from archlint.core import (
+    ClassInfo,
+    FileSummary,
+    ImportFact,
+    LoggerCall,
+    ModuleInfo,
+    RouterDef,
+    import_base,
+)
+from archlint.rules.mounts import MountReader, maybe_router_factory, registrations
 from archlint.rules.sessions import annotation_state
 
-ROUTER_FACTORIES = frozenset(
-    {
-        "fastapi.APIRouter",
-        "fastapi.routing.APIRouter",
-        "fastapi.FastAPI",
-        "fastapi.applications.FastAPI",
-    }
-)
+LOGGER_FACTORIES = frozenset({"getLogger", "get_logger"})
+_BUILTIN_NAMES = frozenset(vars(builtins))
 
 # ``type X = ...`` statements exist from Python 3.12 on.
 _TYPE_ALIAS = getattr(ast, "TypeAlias", None)
@@ -103,12 +109,30 @@ def _fact(node: ast.stmt, module: str, names: tuple[str, ...], type_checking: bo
     return ImportFact(module, names, node.lineno, node.col_offset + 1, type_checking, lazy)
 
 
+def _logger_name(value: ast.expr) -> ast.Constant | None:
+    """The literal naming a logger in ``getLogger("x")`` / ``get_logger(name="x")``."""
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    if called not in LOGGER_FACTORIES:
+        return None
+    argument = (
+        value.args[0] if value.args else next((k.value for k in value.keywords if k.arg == "name"), None)
+    )
+    if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+        return argument
+    return None
+
+
 class _Summariser:
     def __init__(self, info: ModuleInfo) -> None:
         self.info = info
         self.bindings: dict[str, str] = {}
         self.aliases: set[str] = set()
-        self.routers: list[str] = []
+        self.routers: list[RouterDef] = []
+        self.loggers: list[LoggerCall] = []
+        self.literals: dict[str, ast.expr] = {}
 
     def qualname(self, node: ast.expr) -> str | None:
         if isinstance(node, ast.Name):
@@ -118,10 +142,33 @@ class _Summariser:
             return f"{base}.{node.attr}" if base else None
         return None
 
-    def assign(self, name: str, value: ast.expr) -> None:
-        if isinstance(value, ast.Call) and self.qualname(value.func) in ROUTER_FACTORIES:
-            self.routers.append(name)
+    def base(self, node: ast.expr) -> str | None:
+        """A class base: as ``qualname``, and a name the module never binds is a builtin."""
+        if isinstance(node, ast.Name) and node.id not in self.bindings and node.id in _BUILTIN_NAMES:
+            return f"builtins.{node.id}"
+        return self.qualname(node)
+
+    def assign(self, target: ast.Name, value: ast.expr, aliases: tuple[str, ...] = ()) -> None:
+        name = target.id
+        if isinstance(value, ast.Call):
+            factory = self.qualname(value.func)
+            if factory is not None and maybe_router_factory(factory):
+                self.routers.append(
+                    RouterDef(name, factory, target.lineno, target.col_offset + 1, aliases=aliases)
+                )
+                return
+            literal = _logger_name(value)
+            if literal is not None and isinstance(literal.value, str):
+                self.loggers.append(LoggerCall(literal.value, literal.lineno, literal.col_offset + 1))
             return
+        if isinstance(value, ast.List | ast.Tuple):
+            self.literals[name] = value
+            return
+        if isinstance(value, ast.Name):
+            for i, router in enumerate(self.routers):
+                if value.id in router.names:  # ``api = router``: one router, two names
+                    self.routers[i] = replace(router, aliases=(*router.aliases, name))
+                    return
         if not isinstance(value, ast.Subscript | ast.Name | ast.Attribute | ast.BinOp):
             return
         state = annotation_state(value, self.qualname, self.aliases)
@@ -131,7 +178,7 @@ class _Summariser:
             # An alias of a name from another module: the project phase follows the chain.
             self.bindings[name] = state
 
-    def run(self, tree: ast.Module) -> FileSummary:
+    def run(self, tree: ast.Module, mounting: bool = True) -> FileSummary:
         module = self.info.module
         statements = list(_statements(tree.body))
         for stmt in statements:
@@ -147,30 +194,67 @@ class _Summariser:
         classes: list[ClassInfo] = []
         for stmt in statements:
             if isinstance(stmt, ast.ClassDef):
-                bases = tuple(q for b in stmt.bases if (q := self.qualname(b)))
-                classes.append(ClassInfo(f"{module}.{stmt.name}", bases))
+                bases = tuple(q for b in stmt.bases if (q := self.base(b)))
+                classes.append(ClassInfo(f"{module}.{stmt.name}", bases, stmt.lineno, stmt.col_offset + 1))
             elif isinstance(stmt, ast.Assign):
-                for target in stmt.targets:
-                    if isinstance(target, ast.Name):
-                        self.assign(target.id, stmt.value)
+                targets = [t for t in stmt.targets if isinstance(t, ast.Name)]
+                if targets and isinstance(stmt.value, ast.Call):
+                    # ``a = b = f()`` binds one object: summarised once, under every name.
+                    self.assign(targets[0], stmt.value, tuple(t.id for t in targets[1:]))
+                else:
+                    for target in targets:
+                        self.assign(target, stmt.value)
             elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
                 if isinstance(stmt.target, ast.Name):
-                    self.assign(stmt.target.id, stmt.value)
+                    self.assign(stmt.target, stmt.value)
             elif _TYPE_ALIAS is not None and isinstance(stmt, _TYPE_ALIAS):
-                self.assign(stmt.name.id, stmt.value)
+                self.assign(stmt.name, stmt.value)
+        mounts = MountReader(module, self.qualname, _module_names(statements), self.literals)
+        if self.routers or mounting:
+            mounts.read(tree.body)
+        routes = registrations(statements, (n for r in self.routers for n in r.names))
+        routers = tuple(
+            replace(
+                r,
+                routes=sum(routes.get(n, 0) for n in r.names),
+                includes=sum(mounts.included_by.get(n, 0) for n in r.names),
+            )
+            for r in self.routers
+        )
+        sequences = {
+            name: elements
+            for name, literal in self.literals.items()
+            if (elements := mounts.sequence(literal))
+        }
         return FileSummary(
             module=module,
             bindings=self.bindings,
             classes=tuple(classes),
             session_aliases=tuple(f"{module}.{n}" for n in sorted(self.aliases)),
-            routers=tuple(self.routers),
+            routers=routers,
             imports=tuple(_imports(self.info, tree)),
+            includes=tuple(mounts.includes),
+            sequences=sequences,
+            loggers=tuple(self.loggers),
         )
+
+
+def _module_names(statements: Iterable[ast.stmt]) -> Iterator[str]:
+    """Names the module binds itself (assignments, functions), not by import."""
+    for stmt in statements:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield stmt.name
+        elif isinstance(stmt, ast.Assign):
+            yield from (t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            yield stmt.target.id
 
 
 def summarise(source: bytes | str, info: ModuleInfo) -> FileSummary | None:
     """The module's summary, or None when this interpreter cannot parse it."""
+    text = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    mounting = b"include_router" in text or b".mount(" in text
     try:
-        return _Summariser(info).run(ast.parse(source))
+        return _Summariser(info).run(ast.parse(source), mounting)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
