@@ -49,3 +49,11 @@ def test_rule_kind_is_consistent(rule: type[Rule[object]]) -> None:
     else:
         assert rule.code == "SYN001"
     assert rule.summary and not rule.summary.endswith(".")
+
+
+@pytest.mark.parametrize("rule", BUILTIN_RULES, ids=RULE_IDS)
+def test_the_fix_section_says_whether_archlint_fixes_it(rule: type[Rule[object]]) -> None:
+    fix_section = rule.doc().split("## Fix", 1)[1]
+    assert ("Autofixable" in fix_section) is rule.fixable, f"{rule.code}: Fix section and `fixable` disagree"
+    if rule.fixable:
+        assert "fix" in vars(rule), f"{rule.code} is fixable but has no fixer"

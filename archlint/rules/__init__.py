@@ -6,25 +6,33 @@ from typing import Any
 
 from archlint.rules.base import FileRule, ProjectRule, Rule
 from archlint.rules.context import DEFAULT_SESSION_NAMES, FileContext
+from archlint.rules.exception_modules import ExceptionOutsideExceptionsModule
 from archlint.rules.guard_clause import GuardClauseInRouteHandler
 from archlint.rules.handlers import LogicInRouteHandler
 from archlint.rules.layout import MissingLayerModule, UnexpectedModuleInDomain
+from archlint.rules.logger_names import LoggerNameNotModulePath
 from archlint.rules.packages import AdHocTopLevelPackage
 from archlint.rules.repository import CommitInRepository
 from archlint.rules.router import QueryInRouter, TransactionInRouter
 from archlint.rules.service import HTTPExceptionInService
+from archlint.rules.symbol_imports import ImportBySymbolAcrossDomains
 from archlint.rules.syntax import UnparsableFile
+from archlint.rules.unmounted import RouterNeverMounted
 
 BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
     UnexpectedModuleInDomain,
     MissingLayerModule,
     AdHocTopLevelPackage,
+    RouterNeverMounted,
     CommitInRepository,
     QueryInRouter,
     TransactionInRouter,
     LogicInRouteHandler,
     GuardClauseInRouteHandler,
     HTTPExceptionInService,
+    ImportBySymbolAcrossDomains,
+    ExceptionOutsideExceptionsModule,
+    LoggerNameNotModulePath,
     UnparsableFile,
 )
 

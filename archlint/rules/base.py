@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
@@ -12,6 +12,7 @@ from archlint.core import (
     Case,
     Diagnostic,
     FileSummary,
+    Fix,
     NoOptions,
     ProjectTree,
     Role,
@@ -27,6 +28,7 @@ else:
 
 if TYPE_CHECKING:
     from archlint.rules.context import FileContext
+    from archlint.rules.fixes import FixTarget
 
 OptionsT = TypeVar("OptionsT")
 NO_SUMMARIES: Mapping[str, FileSummary] = MappingProxyType({})
@@ -44,6 +46,13 @@ class Rule(Generic[OptionsT]):
     options_type: ClassVar[type] = NoOptions
     cases: ClassVar[tuple[Case, ...]] = ()
     tree_cases: ClassVar[tuple[TreeCase, ...]] = ()
+    fixable: ClassVar[bool] = False  # True when ``fix`` can resolve some of its findings
+
+    @classmethod
+    def fix(cls, target: FixTarget, found: Sequence[Diagnostic], options: OptionsT) -> Iterator[Fix]:
+        """Fixes for this rule's findings ``found`` in one file (those it can fix safely;
+        the rest stay reported). Every rule with ``fixable`` overrides it."""
+        return iter(())
 
     @classmethod
     def doc(cls) -> str:
