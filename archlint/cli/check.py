@@ -171,6 +171,14 @@ def check_command(
         bool,
         typer.Option("--statistics", help="Print counts per rule, domain and layer instead of findings."),
     ] = False,
+    fix_files: Annotated[
+        bool,
+        typer.Option("--fix", help="Apply the safe fixes (IMP003, LOG001) and report what remains."),
+    ] = False,
+    show_diff: Annotated[
+        bool,
+        typer.Option("--diff", help="Print the fixes --fix would apply as a unified diff; write nothing."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the findings.")] = False,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")] = None,
 ) -> None:
@@ -197,8 +205,14 @@ def check_command(
     )
     if add and not update_baseline:
         fail("--add only makes sense with --update-baseline")
+    if (fix_files or show_diff) and update_baseline:
+        fail("--fix and --diff cannot be combined with --update-baseline")
     try:
-        result = check(options)
+        if show_diff:
+            result = _print_diff(options)
+            _exit(result, strict=strict, exit_zero=exit_zero)
+            return
+        result = _fix(options, quiet=quiet) if fix_files else check(options)
         if show_statistics:
             _print_statistics(result, as_json=targets[0][0] == "json")
             targets = [t for t in targets if t[2] is not None]
@@ -211,6 +225,51 @@ def check_command(
             if name == "sarif" and target is not None:  # code scanning shows the failure
                 render(RunResult.failed(str(exc), str(Path.cwd())), formatter, target, color)
         fail(str(exc))
+    if not update_baseline:
+        _exit(result, strict=strict, exit_zero=exit_zero)
+
+
+def _exit(result: RunResult, *, strict: bool, exit_zero: bool) -> None:
     failing = result.errors or (strict and result.diagnostics)
-    if failing and not exit_zero and not update_baseline:
+    if failing and not exit_zero:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _print_diff(options: CheckOptions) -> RunResult:
+    """``--diff``: the fixes as a unified diff on stdout, a one-line summary on stderr."""
+    from archlint.engine.fix import plan_fixes
+
+    plan = plan_fixes(options)
+    for planned in plan.files:
+        sys.stdout.write(planned.diff())
+    for note in plan.notes:
+        print(note, file=sys.stderr)
+    files = len(plan.files)
+    print(
+        f"Would fix {plan.fixed} finding{'s' if plan.fixed != 1 else ''} in {files} file"
+        f"{'s' if files != 1 else ''} (--fix applies them)",
+        file=sys.stderr,
+    )
+    return plan.result
+
+
+def _fix(options: CheckOptions, *, quiet: bool) -> RunResult:
+    """``--fix``: what was fixed goes to stderr (the report keeps stdout), then what remains."""
+    from archlint.engine.fix import fix
+
+    outcome = fix(options)
+    if not quiet:
+        for written in outcome.written:
+            for applied in written.fixes:
+                codes = ", ".join(sorted({d.code for d in applied.diagnostics}))
+                print(f"fixed {written.shown}: {applied.description} ({codes})", file=sys.stderr)
+    for skipped in outcome.skipped:
+        print(f"warning: {skipped}", file=sys.stderr)
+    if not quiet:
+        files = len(outcome.written)
+        print(
+            f"Fixed {outcome.fixed} finding{'s' if outcome.fixed != 1 else ''} in {files} file"
+            f"{'s' if files != 1 else ''}",
+            file=sys.stderr,
+        )
+    return outcome.result

@@ -35,6 +35,7 @@ def rules_command(
                 "summary": r.summary,
                 "roles": sorted(role.value for role in r.roles),
                 "presets": sorted(r.presets),
+                "fixable": r.fixable,
             }
             for r in registry.values()
         ]
@@ -46,7 +47,8 @@ def rules_command(
     for rule in registry.values():
         roles = ", ".join(sorted(r.value for r in rule.roles)) or "project"
         presets = "all" if rule.presets >= ALL_PRESETS else ", ".join(sorted(rule.presets))
-        table.add_row(rule.code, rule.name, roles, presets, rule.summary)
+        summary = f"{rule.summary} (autofix)" if rule.fixable else rule.summary
+        table.add_row(rule.code, rule.name, roles, presets, summary)
     console = Console(highlight=False)
     if not console.is_terminal:
         console = Console(highlight=False, width=200, no_color=True)

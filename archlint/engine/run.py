@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,27 +113,46 @@ def _detected_note(project: Project) -> str:
     )
 
 
+def project_options(options: CheckOptions) -> list[CheckOptions] | str:
+    """The run of each project the paths belong to, or why there is nothing to check."""
+    if options.diff_base is not None:
+        changed = changed_files(options.paths[0].resolve(), options.diff_base)
+        if not changed:
+            return f"no Python file changed since {options.diff_base}: nothing to check"
+        options = replace(options, paths=changed, diff_base=None)
+    return [replace(options, paths=paths) for paths in group_by_project(options)]
+
+
 def check(options: CheckOptions) -> RunResult:
     """Lint the projects the paths belong to: each is read whole, findings are reported for
     the paths named (with ``diff_base``, for the files changed since that revision)."""
-    if options.diff_base is not None:
-        start = options.paths[0].resolve()
-        changed = changed_files(start, options.diff_base)
-        if not changed:
-            return RunResult(
-                diagnostics=(),
-                project_root=str(start),
-                files_checked=0,
-                preset="-",
-                layout_note=f"no Python file changed since {options.diff_base}: nothing to check",
-            )
-        options = replace(options, paths=changed, diff_base=None)
-    groups = group_by_project(options)
-    runs = [_check_project(replace(options, paths=paths)) for paths in groups]
-    return merge_runs(runs, os.getcwd())
+    runs = project_options(options)
+    if isinstance(runs, str):
+        return RunResult(
+            diagnostics=(),
+            project_root=str(options.paths[0].resolve()),
+            files_checked=0,
+            preset="-",
+            layout_note=runs,
+        )
+    return merge_runs([_check_project(run) for run in runs], os.getcwd())
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRun:
+    """One project's run: what it read (the project, every file's result) and what it found."""
+
+    project: Project
+    results: Sequence[FileResult]
+    result: RunResult
 
 
 def _check_project(options: CheckOptions) -> RunResult:
+    return run_project(options).result
+
+
+def run_project(options: CheckOptions) -> ProjectRun:
+    """Lint one project (the paths named all belong to it)."""
     project = resolve_project(options)
     results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress)
     findings = confirmed_findings(results) + project_findings(project, results) + folder_findings(project)
@@ -167,7 +186,7 @@ def _check_project(options: CheckOptions) -> RunResult:
         for s, p in zip(hidden, pin((s.diagnostic for s in hidden), files), strict=True)
         if s.diagnostic.code in project.enabled and in_scope(p, scopes)
     ]
-    return RunResult(
+    result = RunResult(
         diagnostics=accepted.kept,
         folders=folders,
         places=places,
@@ -197,6 +216,7 @@ def _check_project(options: CheckOptions) -> RunResult:
         layout_note=_layout_note(project),
         layout_mode=project.tree.mode.value,
     )
+    return ProjectRun(project, results, result)
 
 
 def _baseline(
@@ -256,4 +276,14 @@ def check_sources(
     return sorted((d for d in diagnostics if d.code in codes), key=lambda d: d.sort_key)
 
 
-__all__ = ["CheckOptions", "Project", "check", "check_sources", "read_layout", "resolve_project"]
+__all__ = [
+    "CheckOptions",
+    "Project",
+    "ProjectRun",
+    "check",
+    "check_sources",
+    "project_options",
+    "read_layout",
+    "resolve_project",
+    "run_project",
+]
