@@ -213,3 +213,25 @@ def test_diff_and_fix_refuse_update_baseline(tmp_path: Path, monkeypatch: pytest
     result = invoke(".", "--fix", "--update-baseline", "--baseline", "b.json")
     assert result.exit_code == 2
     assert "cannot be combined with --update-baseline" in stderr_of(result)
+
+
+def test_a_fixer_can_remove_a_comment_trailing_or_alone_on_its_line() -> None:
+    """The edit SUP001's fixer needs: an unused suppression comment goes, code stays."""
+    import libcst as cst
+
+    from archlint.core import ModuleInfo, ProjectTree
+    from archlint.layouts import PRESETS
+    from archlint.rules.fixes import FixTarget
+
+    source = b"x = 1  # archlint: ignore[RTR003]\n# archlint: ignore[RTR001]\ny = '#'\n"
+    info = ModuleInfo(path="m.py", module="m")
+    tree = ProjectTree(PRESETS["layered-v1"], ".", (info,), (), ())
+    target = FixTarget(info, source, cst.parse_module(source), tree, {})
+    trailing, alone = target.comment_at(1), target.comment_at(2)
+    assert trailing is not None and alone is not None and target.comment_at(3) is None
+    for comment, expected in (
+        (trailing, b"x = 1\n# archlint: ignore[RTR001]\ny = '#'\n"),
+        (alone, b"x = 1  # archlint: ignore[RTR003]\ny = '#'\n"),
+    ):
+        edit = target.remove_comment(comment)
+        assert source[: edit.start] + edit.text.encode() + source[edit.end :] == expected

@@ -261,3 +261,15 @@ def test_a_file_the_stdlib_parser_cannot_read_has_a_partial_summary() -> None:
         assert result.summary is not None and result.summary.partial
     else:
         assert result.summary is not None and not result.summary.partial
+
+
+def test_a_loop_over_a_local_list_is_followed() -> None:
+    summary = summary_of(
+        "from app.a import router as a\nfrom app.b import views\n\n\ndef create(app):\n"
+        "    routers = [a, views.router]\n    prefix = '/api'\n"
+        "    for r in routers:\n        app.include_router(\n            r, prefix=prefix\n        )\n",
+        MAIN,
+    )
+    assert [(i.line, i.targets, i.dynamic) for i in summary.includes] == [
+        (9, ("app.a.router", "app.b.views.router"), False)
+    ]

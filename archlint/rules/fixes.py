@@ -97,3 +97,27 @@ class FixTarget:
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+    def comment_at(self, line: int) -> cst.Comment | None:
+        """The comment on ``line`` (a suppression comment, for SUP001's fixer)."""
+        for node, where in self._positions.items():
+            if isinstance(node, cst.Comment) and where.start.line == line:
+                return node
+        return None
+
+    def remove_comment(self, comment: cst.Comment) -> Edit:
+        """Remove a comment with the blanks before it; a comment alone on its line goes with
+        its line."""
+        start, end = self.span(comment)
+        line_start = self.source.rfind(b"\n", 0, start) + 1
+        if not self.source[line_start:start].strip():
+            removed = self.remove_line_at(line_start)
+            if removed is not None:
+                return removed
+        while start > line_start and self.source[start - 1 : start] in (b" ", b"\t"):
+            start -= 1
+        return Edit(start, end, "")
+
+    def remove_line_at(self, line_start: int) -> Edit | None:
+        line_end = self.source.find(b"\n", line_start)
+        return Edit(line_start, len(self.source) if line_end < 0 else line_end + 1, "")

@@ -102,6 +102,7 @@ class MountReader:
         self.literals = literals  # module-level list/tuple literals, by name
         self.includes: list[RouterInclude] = []
         self.included_by: dict[str, int] = {}
+        self._lines: frozenset[int] | None = None
 
     # -- values ---------------------------------------------------------------------------
 
@@ -211,12 +212,24 @@ class MountReader:
 
     # -- the walk -------------------------------------------------------------------------
 
-    def read(self, body: Sequence[ast.stmt]) -> None:
+    def read(self, body: Sequence[ast.stmt], lines: frozenset[int] | None = None) -> None:
+        """Read the include calls of a module body; ``lines`` (when known) are the only lines
+        that may hold one: a statement spanning none of them is skipped whole."""
+        self._lines = lines
         self._block(body, _Env({}), top=True)
 
     def _block(self, body: Sequence[ast.stmt], env: _Env, *, top: bool) -> None:
         for stmt in body:
-            self._statement(stmt, env, top=top)
+            if self._lines is None or self._spans_marked(stmt):
+                self._statement(stmt, env, top=top)
+            elif not top and isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
+                self._assign_local(stmt, env)  # a later include may name it
+
+    def _spans_marked(self, stmt: ast.stmt) -> bool:
+        assert self._lines is not None
+        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+        last = stmt.end_lineno or stmt.lineno
+        return any(first <= line <= last for line in self._lines)
 
     def _statement(self, stmt: ast.stmt, env: _Env, *, top: bool) -> None:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
