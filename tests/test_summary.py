@@ -243,14 +243,18 @@ def test_classes_carry_their_position_and_builtin_bases() -> None:
     )
 
 
-def test_module_level_loggers_named_by_a_literal() -> None:
+def test_module_level_loggers_named_by_a_literal_or_dunder_name() -> None:
     summary = summary_of(
         "import logging, structlog\nfrom app.core.log import get_logger\n"
         "logger = logging.getLogger('orders')\nlog: object = structlog.get_logger(name='x.y')\n"
         "mine = get_logger(__name__)\nnamed = logging.getLogger(settings.name)\n"
         "def f():\n    inner = logging.getLogger('inner')\n"
     )
-    assert summary.loggers == (LoggerCall("orders", 3, 28), LoggerCall("x.y", 4, 41))
+    assert summary.loggers == (
+        LoggerCall("orders", 3, 28),
+        LoggerCall("x.y", 4, 41),
+        LoggerCall("__name__", 5, 19),
+    )
 
 
 def test_a_file_the_stdlib_parser_cannot_read_has_a_partial_summary() -> None:

@@ -177,7 +177,8 @@ class RouterInclude:
 @dataclass(frozen=True, slots=True)
 class LoggerCall:
     """A module-level ``name = getLogger("literal")`` (``logging.getLogger``, structlog's or a
-    project's ``get_logger``): the literal and its position (1-based)."""
+    project's ``get_logger``): the literal (``__name__`` for ``getLogger(__name__)``) and its
+    position (1-based)."""
 
     name: str
     line: int

@@ -7,6 +7,7 @@ import posixpath
 from collections.abc import Iterator, Mapping
 
 from archlint.core import (
+    ClassInfo,
     Diagnostic,
     FileSummary,
     ModuleInfo,
@@ -18,6 +19,7 @@ from archlint.core import (
     valid_tree,
 )
 from archlint.rules.base import NO_SUMMARIES, ProjectRule
+from archlint.rules.house import keeps_convention
 from archlint.rules.resolve import Resolver
 from archlint.rules.service import HTTP_EXCEPTIONS
 
@@ -64,7 +66,9 @@ class ExceptionOutsideExceptionsModule(ProjectRule[NoOptions]):
     (`Exception`, `ValueError` ...) or to FastAPI's `HTTPException`: `class OrderError(
     DomainError)` counts when `DomainError` in `src/exceptions.py` derives from `Exception`.
     Private classes (`_Retry`) and warning categories are internal plumbing, not domain
-    errors, and are left alone; so are tests and code outside the domains.
+    errors, and are left alone; so are tests and code outside the domains. When the layout is
+    detected rather than declared, the rule holds only where exceptions modules are the house
+    style (two exception classes or more in them, twice as many as elsewhere in the domains).
 
     ## Why is this bad?
     A domain's errors are part of its contract: routers map them to HTTP responses and
@@ -166,34 +170,63 @@ class ExceptionOutsideExceptionsModule(ProjectRule[NoOptions]):
                 "class ErrorResponse(BaseModel):\n    detail: str\n\n\nclass Wrapped(LibError):\n    pass\n",
             ),
         ),
+        # Detected layouts: exceptions modules are the house style, the stray class an outlier ...
+        invalid_tree(
+            None,
+            ("src/orders/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
+            ("src/orders/exceptions.py", "class OrderNotFound(Exception):\n    pass\n"),
+            ("src/users/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
+            ("src/users/exceptions.py", "class UserNotFound(LookupError):\n    pass\n"),
+            ("src/users/service.py", "class EmailTaken(ValueError):\n    pass\n"),
+            flagged=(("src/users/service.py", 1, 1),),
+        ),
+        # ... and a team that keeps its errors next to the service is not flooded.
+        valid_tree(
+            None,
+            ("src/orders/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
+            ("src/orders/service.py", "class OrderNotFound(Exception):\n    pass\n"),
+            ("src/users/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
+            ("src/users/exceptions.py", "class UserNotFound(LookupError):\n    pass\n"),
+            ("src/users/service.py", "class EmailTaken(ValueError):\n    pass\n"),
+        ),
     )
 
     def check(
         self, tree: ProjectTree, options: NoOptions, summaries: Mapping[str, FileSummary] = NO_SUMMARIES
     ) -> Iterator[Diagnostic]:
         resolver = Resolver.of(tree.modules, dict(summaries))
+        homed = 0
+        stray: list[tuple[ModuleInfo, ClassInfo]] = []
         for info in tree.modules:
             summary = summaries.get(info.path)
-            if summary is None or info.domain is None or info.role in (Role.EXCEPTIONS, Role.TESTS):
+            if summary is None or info.domain is None or info.role is Role.TESTS:
                 continue
             for cls in summary.classes:
-                name = cls.qualname.rpartition(".")[2]
-                if name.startswith("_") or not resolver.subclass_of(cls.qualname, EXCEPTION_ROOTS):
+                if cls.qualname.rpartition(".")[2].startswith("_"):
                     continue
-                home = exceptions_home(tree, info)
-                yield Diagnostic(
-                    code=self.code,
-                    rule=self.name,
-                    path=info.path,
-                    line=cls.line,
-                    column=cls.column,
-                    symbol=name,
-                    fingerprint=make_fingerprint(self.code, info.path, name, f"class {name}"),
-                    message=(
-                        f"exception class '{name}' defined in {_role_name(info)} '{info.path}': "
-                        f"a domain's errors live in its exceptions module; move it to '{home}'"
-                    ),
-                )
+                if resolver.subclass_of(cls.qualname, EXCEPTION_ROOTS):
+                    if info.role is Role.EXCEPTIONS:
+                        homed += 1
+                    else:
+                        stray.append((info, cls))
+        if not keeps_convention(tree, homed, len(stray)):
+            return
+        for info, cls in stray:
+            name = cls.qualname.rpartition(".")[2]
+            home = exceptions_home(tree, info)
+            yield Diagnostic(
+                code=self.code,
+                rule=self.name,
+                path=info.path,
+                line=cls.line,
+                column=cls.column,
+                symbol=name,
+                fingerprint=make_fingerprint(self.code, info.path, name, f"class {name}"),
+                message=(
+                    f"exception class '{name}' defined in {_role_name(info)} '{info.path}': "
+                    f"a domain's errors live in its exceptions module; move it to '{home}'"
+                ),
+            )
 
 
 def _role_name(info: ModuleInfo) -> str:

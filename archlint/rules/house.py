@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from archlint.core import DEFINING_ROLES, ProjectTree, Role, inside, vocabulary_match
+from archlint.core import DEFINING_ROLES, LayoutMode, ProjectTree, Role, inside, vocabulary_match
 from archlint.core.vocabulary import stem_of
 
 # Layers a team would split its domains by; models and schemas often live in one shared
@@ -182,3 +182,13 @@ def split_folders(tree: ProjectTree) -> Iterator[SplitFolder]:
         if holding[role] * 2 < len(tree.domains):
             continue
         yield SplitFolder(folder, role, tuple(sorted(domains)), holding[role])
+
+
+def keeps_convention(tree: ProjectTree, following: int, breaking: int) -> bool:
+    """Whether a rule's convention holds in this project: always under a declared preset (the
+    team chose it); in a detected layout only when it is the house style, kept in two places
+    or more and twice as often as it is broken (the bar a layer spelling clears above), so
+    only outliers are reported and a team with another habit is not flooded."""
+    if tree.mode is LayoutMode.DECLARED:
+        return True
+    return following >= 2 and following >= 2 * breaking

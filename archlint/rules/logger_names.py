@@ -20,6 +20,7 @@ from archlint.core import (
     valid_tree,
 )
 from archlint.rules.base import NO_SUMMARIES, ProjectRule
+from archlint.rules.house import keeps_convention
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -83,18 +84,24 @@ def _libraries(summary: FileSummary, project_roots: set[str]) -> set[str]:
 def _findings(
     tree: ProjectTree, summaries: Mapping[str, FileSummary]
 ) -> Iterator[tuple[ModuleInfo, LoggerCall]]:
+    """Every module's own logger (not a library's) whose name does not follow its path; none
+    when the module path is not the house convention of a detected layout."""
     roots = {n.split(".")[0] for m in tree.modules for n in (m.module, *m.names) if n}
+    following = 0
+    found: list[tuple[ModuleInfo, LoggerCall]] = []
     for info in tree.modules:
         summary = summaries.get(info.path)
         if summary is None or not summary.loggers or info.role is Role.TESTS:
             continue
-        expected = module_paths(tree, info)
+        expected = {"__name__", *module_paths(tree, info)}
         libraries = _libraries(summary, roots)
         for logger in summary.loggers:
-            first = logger.name.split(".")[0]
-            if logger.name in expected or first in libraries - roots:
-                continue
-            yield info, logger
+            if logger.name in expected:
+                following += 1
+            elif logger.name.split(".")[0] not in libraries - roots:
+                found.append((info, logger))
+    if keeps_convention(tree, following, len(found)):
+        yield from found
 
 
 class LoggerNameNotModulePath(ProjectRule[NoOptions]):
@@ -106,7 +113,9 @@ class LoggerNameNotModulePath(ProjectRule[NoOptions]):
     the name the module is imported by (`src.v1.todos.service`) or its path under the source
     root (`v1.todos.service`); `__name__` is always right. Loggers of libraries the module
     configures (`getLogger("uvicorn.access")`, a package it imports) are not its own and are
-    left alone.
+    left alone. When the layout is detected rather than declared, the rule holds only where
+    naming loggers after the module is the house style (two loggers or more, twice as many
+    as those named otherwise).
 
     ## Why is this bad?
     Log configuration, filtering and search work on the logger hierarchy. A logger named
@@ -203,6 +212,23 @@ class LoggerNameNotModulePath(ProjectRule[NoOptions]):
                 "logger = logging.getLogger(settings.app_name)\n\n\ndef run():\n"
                 "    log = logging.getLogger('anything')\n    return log\n",
             ),
+        ),
+        # Detected layouts: __name__ is the house style, the one named otherwise is the outlier ...
+        invalid_tree(
+            None,
+            ("src/orders/router.py", "import logging\n\nlogger = logging.getLogger(__name__)\n"),
+            ("src/orders/service.py", "import logging\n\nlogger = logging.getLogger(__name__)\n"),
+            ("src/users/router.py", "import logging\n\nlogger = logging.getLogger('users')\n"),
+            ("src/users/service.py", "import logging\n\nlogger = logging.getLogger(__name__)\n"),
+            flagged=(("src/users/router.py", 3, 28),),
+        ),
+        # ... and a team that names its loggers its own way is not flooded.
+        valid_tree(
+            None,
+            ("src/orders/router.py", "import logging\n\nlogger = logging.getLogger('orders-api')\n"),
+            ("src/orders/service.py", "import logging\n\nlogger = logging.getLogger('orders')\n"),
+            ("src/users/router.py", "import logging\n\nlogger = logging.getLogger('users-api')\n"),
+            ("src/users/service.py", "import logging\n\nlogger = logging.getLogger(__name__)\n"),
         ),
     )
 

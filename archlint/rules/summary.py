@@ -110,8 +110,9 @@ def _fact(node: ast.stmt, module: str, names: tuple[str, ...], type_checking: bo
     return ImportFact(module, names, node.lineno, node.col_offset + 1, type_checking, lazy)
 
 
-def _logger_name(value: ast.expr) -> ast.Constant | None:
-    """The literal naming a logger in ``getLogger("x")`` / ``get_logger(name="x")``."""
+def _logger_name(value: ast.expr) -> ast.Constant | ast.Name | None:
+    """The literal naming a logger in ``getLogger("x")`` / ``get_logger(name="x")``, or the
+    ``__name__`` in ``getLogger(__name__)``."""
     if not isinstance(value, ast.Call):
         return None
     func = value.func
@@ -122,6 +123,8 @@ def _logger_name(value: ast.expr) -> ast.Constant | None:
         value.args[0] if value.args else next((k.value for k in value.keywords if k.arg == "name"), None)
     )
     if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+        return argument
+    if isinstance(argument, ast.Name) and argument.id == "__name__":
         return argument
     return None
 
@@ -158,9 +161,10 @@ class _Summariser:
                     RouterDef(name, factory, target.lineno, target.col_offset + 1, aliases=aliases)
                 )
                 return
-            literal = _logger_name(value)
-            if literal is not None and isinstance(literal.value, str):
-                self.loggers.append(LoggerCall(literal.value, literal.lineno, literal.col_offset + 1))
+            named = _logger_name(value)
+            if named is not None:
+                text = named.id if isinstance(named, ast.Name) else str(named.value)
+                self.loggers.append(LoggerCall(text, named.lineno, named.col_offset + 1))
             return
         if isinstance(value, ast.List | ast.Tuple):
             self.literals[name] = value

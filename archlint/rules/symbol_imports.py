@@ -21,6 +21,7 @@ from archlint.core import (
     valid_tree,
 )
 from archlint.rules.base import NO_SUMMARIES, ProjectRule
+from archlint.rules.house import keeps_convention
 
 if TYPE_CHECKING:
     from archlint.rules.fixes import FixTarget
@@ -62,10 +63,12 @@ def _related(a: str, b: str) -> bool:
     return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
-def symbol_imports(
+def cross_domain_imports(
     tree: ProjectTree, summaries: Mapping[str, FileSummary], only: str | None = None
-) -> Iterator[SymbolImport]:
-    """Every cross-domain import by symbol (of the file ``only``, when given)."""
+) -> Iterator[tuple[SymbolImport, bool]]:
+    """Every import of another domain's module in a domain module (of the file ``only``, when
+    given), and whether it imports symbols (``from src.auth.constants import X``) rather than
+    the module (``from src.auth import constants``, ``import src.auth.constants``)."""
     by_name = {n: m for m in tree.modules for n in (m.module, *m.names) if n}
     for info in tree.modules:
         if only is not None and info.path != only:
@@ -74,19 +77,29 @@ def symbol_imports(
         if summary is None or info.domain is None or info.role is Role.TESTS:
             continue
         for fact in summary.imports:
-            if fact.type_checking or not fact.names:
+            if fact.type_checking or "." not in fact.module:
                 continue
-            target = by_name.get(fact.module)
-            if (
-                target is None
-                or target.domain is None
-                or target.is_package  # a package's names are its public API (or modules)
-                or target.role is Role.TESTS
-                or _related(info.domain, target.domain)
-                or "." not in fact.module
-            ):
+            submodules = [by_name.get(f"{fact.module}.{n}") for n in fact.names]
+            if fact.names and all(submodules):
+                # from src.auth import constants (the package may be a namespace package)
+                target = submodules[0]
+                by_symbol = False
+            else:
+                target = by_name.get(fact.module)
+                if target is None or (fact.names and target.is_package):
+                    continue  # a package's other names are its public API (its __init__.py)
+                by_symbol = bool(fact.names)  # ``import src.auth.constants`` is by module
+            if target is None or target.domain is None or target.role is Role.TESTS:
                 continue
-            yield SymbolImport(fact, info, target)
+            if not _related(info.domain, target.domain):
+                yield SymbolImport(fact, info, target), by_symbol
+
+
+def symbol_imports(
+    tree: ProjectTree, summaries: Mapping[str, FileSummary], only: str | None = None
+) -> Iterator[SymbolImport]:
+    """Every cross-domain import by symbol (of the file ``only``, when given)."""
+    return (found for found, by_symbol in cross_domain_imports(tree, summaries, only) if by_symbol)
 
 
 class ImportBySymbolAcrossDomains(ProjectRule[NoOptions]):
@@ -100,7 +113,10 @@ class ImportBySymbolAcrossDomains(ProjectRule[NoOptions]):
     Not flagged: imports inside one domain (or between a domain and its sub-domains), of
     shared code, of a domain package's own names (`from src.auth import AuthService`: what
     a package's `__init__.py` exports is its public API), type-only imports under
-    `if TYPE_CHECKING:`, and tests.
+    `if TYPE_CHECKING:`, and tests. When the layout is detected rather than declared, the
+    rule holds only where importing by module is the house style (at least two cross-domain
+    imports by module, twice as many as by symbol): then the imports by symbol are the
+    outliers; a team that imports by symbol throughout is not flooded.
 
     ## Why is this bad?
     A bare `ErrorCode` or `get_user` in `posts/service.py` hides which domain it belongs to,
@@ -189,6 +205,29 @@ class ImportBySymbolAcrossDomains(ProjectRule[NoOptions]):
             ("src/config.py", "settings = object()\n"),
             ("src/database.py", "def get_db() -> None:\n    return None\n"),
         ),
+        # A detected layout: importing by module is the house style, the one by symbol an outlier.
+        invalid_tree(
+            None,
+            ("src/auth/router.py", "from src.auth import service\n"),
+            ("src/auth/service.py", "def login() -> None:\n    return None\n"),
+            ("src/auth/constants.py", "SECRET = 'x'\n"),
+            ("src/posts/router.py", "from src.auth import service as auth_service\n"),
+            ("src/posts/service.py", "from src.auth import constants\nfrom src.auth.service import login\n"),
+            ("src/comments/router.py", "import src.auth.service\n"),
+            ("src/comments/service.py", "def add() -> None:\n    return None\n"),
+            flagged=(("src/posts/service.py", 2, 1),),
+        ),
+        # ... and a detected layout whose house style is importing by symbol.
+        valid_tree(
+            None,
+            ("src/auth/router.py", "from src.auth import service\n"),
+            ("src/auth/service.py", "def login() -> None:\n    return None\n"),
+            ("src/auth/constants.py", "SECRET = 'x'\n"),
+            ("src/posts/router.py", "from src.auth.service import login\n"),
+            ("src/posts/service.py", "from src.auth.constants import SECRET\nfrom src.auth import service\n"),
+            ("src/comments/router.py", "from src.auth.service import login\n"),
+            ("src/comments/service.py", "def add() -> None:\n    return None\n"),
+        ),
         # Type-only imports, tests, and code outside the domains.
         valid_tree(
             "best-practices",
@@ -218,7 +257,11 @@ class ImportBySymbolAcrossDomains(ProjectRule[NoOptions]):
     def check(
         self, tree: ProjectTree, options: NoOptions, summaries: Mapping[str, FileSummary] = NO_SUMMARIES
     ) -> Iterator[Diagnostic]:
-        for found in symbol_imports(tree, summaries):
+        imports = list(cross_domain_imports(tree, summaries))
+        by_module = sum(1 for _, by_symbol in imports if not by_symbol)
+        if not keeps_convention(tree, by_module, len(imports) - by_module):
+            return
+        for found in (found for found, by_symbol in imports if by_symbol):
             fact, target = found.fact, found.target
             names = ", ".join(fact.names)
             written = f"from {fact.module} import {names}"
