@@ -41,27 +41,20 @@ TREE_CASES = [
 
 @pytest.mark.parametrize(("rule", "case"), TREE_CASES)
 def test_tree_case(rule: type[Rule[object]], case: TreeCase, tmp_path: Path) -> None:
-    for name, text in case.contents().items():
+    for name in case.files:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        if text:
-            compile(text, name, "exec")  # a case that does not parse proves nothing
-    result = check(CheckOptions(paths=(tmp_path,), preset=case.preset, select=(rule.code,), use_cache=False))
-    assert all(d.code == rule.code for d in result.diagnostics)
-    placed = [e for e in case.expected if not isinstance(e, str)]
-    if placed:
-        # Places with a line and column are exact.
-        assert len(placed) == len(case.expected), "a case mixes places and paths"
+        path.write_text(case.sources.get(name, ""))
+    result = check(CheckOptions(paths=(tmp_path,), preset=case.preset, select=(rule.code,)))
+    if case.sources:
         found = sorted((d.path, d.line, d.column) for d in result.diagnostics)
-        assert found == sorted(placed), [d.message for d in result.diagnostics]
+        assert found == sorted(case.at), [d.message for d in result.diagnostics]
+        assert all(d.code == rule.code for d in result.diagnostics)
         return
-    # A path alone is a file or folder finding, pinned to the folder's first module on line
-    # 1: map it back to the folder.
-    paths = [e for e in case.expected if isinstance(e, str)]
+    # A folder finding is pinned to the folder's first module: map it back to the folder.
     flagged = sorted(
-        next((e for e in paths if d.path == e or d.path.startswith(e + "/")), d.path)
+        next((e for e in case.expected if d.path == e or d.path.startswith(e + "/")), d.path)
         for d in result.diagnostics
     )
-    assert flagged == sorted(paths), [d.message for d in result.diagnostics]
-    assert all(d.line == 1 for d in result.diagnostics)
+    assert flagged == sorted(case.expected)
+    assert all(d.line == 1 and d.code == rule.code for d in result.diagnostics)

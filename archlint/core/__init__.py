@@ -33,8 +33,10 @@ from archlint.core.rule import (
     NoOptions,
     TreeCase,
     invalid,
+    invalid_sources,
     invalid_tree,
     valid,
+    valid_sources,
     valid_tree,
 )
 from archlint.core.vocabulary import (
@@ -83,11 +85,13 @@ __all__ = [
     "import_base",
     "inside",
     "invalid",
+    "invalid_sources",
     "invalid_tree",
     "is_test_path",
     "make_fingerprint",
     "toml_type_name",
     "valid",
+    "valid_sources",
     "valid_tree",
     "vocabulary_match",
 ]

@@ -14,9 +14,9 @@ from archlint.core import (
     NoOptions,
     ProjectTree,
     Role,
-    invalid_tree,
+    invalid_sources,
     make_fingerprint,
-    valid_tree,
+    valid_sources,
 )
 from archlint.rules.base import NO_SUMMARIES, ProjectRule
 from archlint.rules.house import keeps_convention
@@ -106,88 +106,92 @@ class ExceptionOutsideExceptionsModule(ProjectRule[NoOptions]):
     summary = "exception class defined in a domain outside its exceptions module"
     presets = frozenset({"best-practices", "modular-monolith"})
     tree_cases = (
-        invalid_tree(
+        invalid_sources(
             "best-practices",
-            ("src/orders/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            (
-                "src/orders/service.py",
-                "import fastapi\n\n\nclass OrderNotFound(Exception):\n    pass\n\n\n"
+            {
+                "src/orders/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "src/orders/service.py": "import fastapi\n\n\nclass OrderNotFound(Exception):\n    pass\n\n\n"
                 "class OrderGone(fastapi.HTTPException):\n    pass\n",
-            ),
-            flagged=(("src/orders/service.py", 4, 1), ("src/orders/service.py", 8, 1)),
+            },
+            ("src/orders/service.py", 4, 1),
+            ("src/orders/service.py", 8, 1),
         ),
         # Through a shared base in another file, re-exported by a package.
-        invalid_tree(
+        invalid_sources(
             "best-practices",
-            ("src/exceptions.py", "class DomainError(RuntimeError):\n    pass\n"),
-            ("src/core/__init__.py", "from src.exceptions import DomainError as Base\n"),
-            ("src/orders/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            (
-                "src/orders/utils.py",
-                "from src import core\n\nif True:\n    class PriceError(core.Base):\n        pass\n",
-            ),
-            flagged=(("src/orders/utils.py", 4, 5),),
+            {
+                "src/exceptions.py": "class DomainError(RuntimeError):\n    pass\n",
+                "src/core/__init__.py": "from src.exceptions import DomainError as Base\n",
+                "src/orders/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "src/orders/utils.py": "from src import core\n\nif True:\n    class PriceError(core.Base):\n"
+                "        pass\n",
+            },
+            ("src/orders/utils.py", 4, 5),
         ),
-        invalid_tree(
+        invalid_sources(
             "modular-monolith",
-            ("app/orders/routes/__init__.py", ""),
-            ("app/orders/services/__init__.py", ""),
-            ("app/orders/exceptions.py", "class OrderError(Exception):\n    pass\n"),
-            (
-                "app/orders/services/pricing.py",
-                "from app.orders.exceptions import OrderError\n"
+            {
+                "app/orders/routes/__init__.py": "",
+                "app/orders/services/__init__.py": "",
+                "app/orders/exceptions.py": "class OrderError(Exception):\n    pass\n",
+                "app/orders/services/pricing.py": "from app.orders.exceptions import OrderError\n"
                 "\n\nclass PriceTooLow(OrderError):\n    pass\n",
-            ),
-            flagged=(("app/orders/services/pricing.py", 4, 1),),
+            },
+            ("app/orders/services/pricing.py", 4, 1),
         ),
-        valid_tree(
+        valid_sources(
             "best-practices",
-            ("src/orders/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            ("src/orders/exceptions.py", "class OrderNotFound(Exception):\n    pass\n"),
-            ("src/exceptions.py", "class DomainError(Exception):\n    pass\n"),
-            (
-                "src/orders/service.py",
-                "from pydantic import BaseModel\n\n\nclass Order(BaseModel):\n    id: int\n\n\n"
+            {
+                "src/orders/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "src/orders/exceptions.py": "class OrderNotFound(Exception):\n    pass\n",
+                "src/exceptions.py": "class DomainError(Exception):\n    pass\n",
+                "src/orders/service.py": "from pydantic import BaseModel\n\n\nclass Order(BaseModel):\n"
+                "    id: int\n\n\n"
                 "class _Retry(Exception):\n    pass\n\n\nclass Deprecated(DeprecationWarning):\n    pass\n",
-            ),
+            },
         ),
         # An exceptions package, and tests, are where exceptions may live.
-        valid_tree(
+        valid_sources(
             "modular-monolith",
-            ("app/orders/routes/__init__.py", ""),
-            ("app/orders/services/__init__.py", ""),
-            ("app/orders/exceptions/__init__.py", ""),
-            ("app/orders/exceptions/payment.py", "class PaymentDeclined(Exception):\n    pass\n"),
-            ("app/orders/tests/test_orders.py", "class Boom(Exception):\n    pass\n"),
+            {
+                "app/orders/routes/__init__.py": "",
+                "app/orders/services/__init__.py": "",
+                "app/orders/exceptions/__init__.py": "",
+                "app/orders/exceptions/payment.py": "class PaymentDeclined(Exception):\n    pass\n",
+                "app/orders/tests/test_orders.py": "class Boom(Exception):\n    pass\n",
+            },
         ),
         # A class named like an error whose bases are not exceptions; an unknown third-party base.
-        valid_tree(
+        valid_sources(
             "best-practices",
-            ("src/orders/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            (
-                "src/orders/schemas.py",
-                "from pydantic import BaseModel\nfrom somelib import LibError\n\n\n"
+            {
+                "src/orders/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "src/orders/schemas.py": "from pydantic import BaseModel\nfrom somelib import LibError\n\n\n"
                 "class ErrorResponse(BaseModel):\n    detail: str\n\n\nclass Wrapped(LibError):\n    pass\n",
-            ),
+            },
         ),
         # Detected layouts: exceptions modules are the house style, the stray class an outlier ...
-        invalid_tree(
+        invalid_sources(
             None,
-            ("src/orders/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            ("src/orders/exceptions.py", "class OrderNotFound(Exception):\n    pass\n"),
-            ("src/users/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            ("src/users/exceptions.py", "class UserNotFound(LookupError):\n    pass\n"),
-            ("src/users/service.py", "class EmailTaken(ValueError):\n    pass\n"),
-            flagged=(("src/users/service.py", 1, 1),),
+            {
+                "src/orders/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "src/orders/exceptions.py": "class OrderNotFound(Exception):\n    pass\n",
+                "src/users/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "src/users/exceptions.py": "class UserNotFound(LookupError):\n    pass\n",
+                "src/users/service.py": "class EmailTaken(ValueError):\n    pass\n",
+            },
+            ("src/users/service.py", 1, 1),
         ),
         # ... and a team that keeps its errors next to the service is not flooded.
-        valid_tree(
+        valid_sources(
             None,
-            ("src/orders/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            ("src/orders/service.py", "class OrderNotFound(Exception):\n    pass\n"),
-            ("src/users/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            ("src/users/exceptions.py", "class UserNotFound(LookupError):\n    pass\n"),
-            ("src/users/service.py", "class EmailTaken(ValueError):\n    pass\n"),
+            {
+                "src/orders/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "src/orders/service.py": "class OrderNotFound(Exception):\n    pass\n",
+                "src/users/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "src/users/exceptions.py": "class UserNotFound(LookupError):\n    pass\n",
+                "src/users/service.py": "class EmailTaken(ValueError):\n    pass\n",
+            },
         ),
     )
 

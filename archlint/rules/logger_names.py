@@ -15,9 +15,9 @@ from archlint.core import (
     ProjectTree,
     Role,
     inside,
-    invalid_tree,
+    invalid_sources,
     make_fingerprint,
-    valid_tree,
+    valid_sources,
 )
 from archlint.rules.base import NO_SUMMARIES, ProjectRule
 from archlint.rules.house import keeps_convention
@@ -148,87 +148,86 @@ class LoggerNameNotModulePath(ProjectRule[NoOptions]):
     presets = frozenset({"layered-v1"})
     fixable = True
     tree_cases = (
-        invalid_tree(
+        invalid_sources(
             "layered-v1",
-            ("backend/src/v1/todos/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            (
-                "backend/src/v1/todos/service.py",
-                "import logging\n\nlogger = logging.getLogger('todos')\n",
-            ),
-            flagged=(("backend/src/v1/todos/service.py", 3, 28),),
+            {
+                "backend/src/v1/todos/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "backend/src/v1/todos/service.py": "import logging\n\nlogger = logging.getLogger('todos')\n",
+            },
+            ("backend/src/v1/todos/service.py", 3, 28),
         ),
-        invalid_tree(
+        invalid_sources(
             "layered-v1",
-            ("backend/src/v1/todos/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            (
-                "backend/src/core/logging.py",
-                "import logging\n\n\ndef get_logger(name):\n    return logging.getLogger(name)\n",
-            ),
-            (
-                "backend/src/v1/todos/service.py",
-                "from src.core.logging import get_logger\n\n"
+            {
+                "backend/src/v1/todos/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "backend/src/core/logging.py": "import logging\n\n\ndef get_logger(name):\n"
+                "    return logging.getLogger(name)\n",
+                "backend/src/v1/todos/service.py": "from src.core.logging import get_logger\n\n"
                 "if True:\n    log = get_logger(name='src.v1.todo')\n",
-            ),
-            flagged=(("backend/src/v1/todos/service.py", 4, 27),),
+            },
+            ("backend/src/v1/todos/service.py", 4, 27),
         ),
-        invalid_tree(
+        invalid_sources(
             "layered-v1",
-            ("backend/src/v1/todos/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            (
-                "backend/src/v1/todos/tasks.py",
-                'import structlog\n\nlogger: object = structlog.get_logger("v1.todos.service")\n',
-            ),
-            flagged=(("backend/src/v1/todos/tasks.py", 3, 39),),
+            {
+                "backend/src/v1/todos/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "backend/src/v1/todos/tasks.py": "import structlog\n\n"
+                'logger: object = structlog.get_logger("v1.todos.service")\n',
+            },
+            ("backend/src/v1/todos/tasks.py", 3, 39),
         ),
-        valid_tree(
+        valid_sources(
             "layered-v1",
-            ("backend/src/v1/todos/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            (
-                "backend/src/v1/todos/service.py",
-                "import logging\n\nlogger = logging.getLogger(__name__)\n"
+            {
+                "backend/src/v1/todos/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "backend/src/v1/todos/service.py": "import logging\n\nlogger = logging.getLogger(__name__)\n"
                 "other = logging.getLogger('v1.todos.service')\n"
                 "full = logging.getLogger('src.v1.todos.service')\n",
-            ),
-            ("backend/src/v1/todos/__init__.py", "import logging\nlogger = logging.getLogger('v1.todos')\n"),
-            ("backend/src/app.py", "from src.v1.todos import service\n"),
+                "backend/src/v1/todos/__init__.py": "import logging\n"
+                "logger = logging.getLogger('v1.todos')\n",
+                "backend/src/app.py": "from src.v1.todos import service\n",
+            },
         ),
         # Library loggers: a known one, and one of a package the module imports.
-        valid_tree(
+        valid_sources(
             "layered-v1",
-            ("backend/src/v1/todos/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            (
-                "backend/src/core/logging.py",
-                "import logging\nimport tantivy\n\naccess = logging.getLogger('uvicorn.access')\n"
+            {
+                "backend/src/v1/todos/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "backend/src/core/logging.py": "import logging\nimport tantivy\n\n"
+                "access = logging.getLogger('uvicorn.access')\n"
                 "index = logging.getLogger('tantivy.index')\n",
-            ),
+            },
         ),
         # Only module-level loggers bound to a literal: not a call inside a function, not a name.
-        valid_tree(
+        valid_sources(
             "layered-v1",
-            ("backend/src/v1/todos/router.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
-            (
-                "backend/src/v1/todos/service.py",
-                "import logging\nfrom src.core.config import settings\n\n"
+            {
+                "backend/src/v1/todos/router.py": "from fastapi import APIRouter\nrouter = APIRouter()\n",
+                "backend/src/v1/todos/service.py": "import logging\nfrom src.core.config import settings\n\n"
                 "logger = logging.getLogger(settings.app_name)\n\n\ndef run():\n"
                 "    log = logging.getLogger('anything')\n    return log\n",
-            ),
+            },
         ),
         # Detected layouts: __name__ is the house style, the one named otherwise is the outlier ...
-        invalid_tree(
+        invalid_sources(
             None,
-            ("src/orders/router.py", "import logging\n\nlogger = logging.getLogger(__name__)\n"),
-            ("src/orders/service.py", "import logging\n\nlogger = logging.getLogger(__name__)\n"),
-            ("src/users/router.py", "import logging\n\nlogger = logging.getLogger('users')\n"),
-            ("src/users/service.py", "import logging\n\nlogger = logging.getLogger(__name__)\n"),
-            flagged=(("src/users/router.py", 3, 28),),
+            {
+                "src/orders/router.py": "import logging\n\nlogger = logging.getLogger(__name__)\n",
+                "src/orders/service.py": "import logging\n\nlogger = logging.getLogger(__name__)\n",
+                "src/users/router.py": "import logging\n\nlogger = logging.getLogger('users')\n",
+                "src/users/service.py": "import logging\n\nlogger = logging.getLogger(__name__)\n",
+            },
+            ("src/users/router.py", 3, 28),
         ),
         # ... and a team that names its loggers its own way is not flooded.
-        valid_tree(
+        valid_sources(
             None,
-            ("src/orders/router.py", "import logging\n\nlogger = logging.getLogger('orders-api')\n"),
-            ("src/orders/service.py", "import logging\n\nlogger = logging.getLogger('orders')\n"),
-            ("src/users/router.py", "import logging\n\nlogger = logging.getLogger('users-api')\n"),
-            ("src/users/service.py", "import logging\n\nlogger = logging.getLogger(__name__)\n"),
+            {
+                "src/orders/router.py": "import logging\n\nlogger = logging.getLogger('orders-api')\n",
+                "src/orders/service.py": "import logging\n\nlogger = logging.getLogger('orders')\n",
+                "src/users/router.py": "import logging\n\nlogger = logging.getLogger('users-api')\n",
+                "src/users/service.py": "import logging\n\nlogger = logging.getLogger(__name__)\n",
+            },
         ),
     )
 

@@ -16,9 +16,9 @@ from archlint.core import (
     NoOptions,
     ProjectTree,
     Role,
-    invalid_tree,
+    invalid_sources,
     make_fingerprint,
-    valid_tree,
+    valid_sources,
 )
 from archlint.rules.base import NO_SUMMARIES, ProjectRule
 from archlint.rules.house import keeps_convention
@@ -156,101 +156,110 @@ class ImportBySymbolAcrossDomains(ProjectRule[NoOptions]):
     presets = frozenset({"best-practices", "layered-v1"})
     fixable = True
     tree_cases = (
-        invalid_tree(
+        invalid_sources(
             "best-practices",
-            ("src/auth/constants.py", "SECRET = 'x'\n\n\nclass ErrorCode:\n    AUTH = 1\n"),
-            ("src/auth/router.py", ""),
-            ("src/posts/router.py", ""),
-            (
-                "src/posts/service.py",
-                "from src.auth.constants import ErrorCode, SECRET as KEY\n\n\n"
+            {
+                "src/auth/constants.py": "SECRET = 'x'\n\n\nclass ErrorCode:\n    AUTH = 1\n",
+                "src/auth/router.py": "",
+                "src/posts/router.py": "",
+                "src/posts/service.py": "from src.auth.constants import ErrorCode, SECRET as KEY\n\n\n"
                 "async def check(token: str) -> int:\n    from src.auth.constants import ErrorCode\n"
                 "    return ErrorCode.AUTH if token != KEY else 0\n",
-            ),
-            flagged=(("src/posts/service.py", 1, 1), ("src/posts/service.py", 5, 5)),
+            },
+            ("src/posts/service.py", 1, 1),
+            ("src/posts/service.py", 5, 5),
         ),
         # Relative imports are made absolute first; nested domains of layered-v1.
-        invalid_tree(
+        invalid_sources(
             "layered-v1",
-            ("backend/src/v1/users/service.py", "def get_user(user_id: int) -> None:\n    return None\n"),
-            ("backend/src/v1/users/router.py", ""),
-            ("backend/src/v1/todos/router.py", ""),
-            ("backend/src/v1/todos/service.py", "from ..users.service import get_user\n\nget_user(1)\n"),
-            flagged=(("backend/src/v1/todos/service.py", 1, 1),),
+            {
+                "backend/src/v1/users/service.py": "def get_user(user_id: int) -> None:\n    return None\n",
+                "backend/src/v1/users/router.py": "",
+                "backend/src/v1/todos/router.py": "",
+                "backend/src/v1/todos/service.py": "from ..users.service import get_user\n\nget_user(1)\n",
+            },
+            ("backend/src/v1/todos/service.py", 1, 1),
         ),
-        invalid_tree(
+        invalid_sources(
             "best-practices",
-            ("src/auth/schemas.py", "class User:\n    pass\n"),
-            ("src/auth/router.py", ""),
-            ("src/posts/router.py", ""),
-            (
-                "src/posts/models.py",
-                "import typing\n\nif not typing.TYPE_CHECKING:\n    from src.auth.schemas import *\n",
-            ),
-            flagged=(("src/posts/models.py", 4, 5),),
+            {
+                "src/auth/schemas.py": "class User:\n    pass\n",
+                "src/auth/router.py": "",
+                "src/posts/router.py": "",
+                "src/posts/models.py": "import typing\n\nif not typing.TYPE_CHECKING:\n"
+                "    from src.auth.schemas import *\n",
+            },
+            ("src/posts/models.py", 4, 5),
         ),
-        valid_tree(
+        valid_sources(
             "best-practices",
-            ("src/auth/__init__.py", "from src.auth.service import AuthService\n"),
-            ("src/auth/service.py", "class AuthService:\n    pass\n"),
-            ("src/auth/constants.py", "SECRET = 'x'\n"),
-            ("src/auth/router.py", "from src.auth.constants import SECRET\nfrom src.auth import service\n"),
-            ("src/posts/router.py", ""),
-            (
-                "src/posts/service.py",
-                "import src.auth.constants\nfrom src.auth import constants as auth_constants\n"
+            {
+                "src/auth/__init__.py": "from src.auth.service import AuthService\n",
+                "src/auth/service.py": "class AuthService:\n    pass\n",
+                "src/auth/constants.py": "SECRET = 'x'\n",
+                "src/auth/router.py": "from src.auth.constants import SECRET\nfrom src.auth import service\n",
+                "src/posts/router.py": "",
+                "src/posts/service.py": "import src.auth.constants\n"
+                "from src.auth import constants as auth_constants\n"
                 "from src.auth import AuthService\n"
                 "from src.config import settings\nfrom src.database import get_db\n",
-            ),
-            ("src/config.py", "settings = object()\n"),
-            ("src/database.py", "def get_db() -> None:\n    return None\n"),
+                "src/config.py": "settings = object()\n",
+                "src/database.py": "def get_db() -> None:\n    return None\n",
+            },
         ),
         # A detected layout: importing by module is the house style, the one by symbol an outlier.
-        invalid_tree(
+        invalid_sources(
             None,
-            ("src/auth/router.py", "from src.auth import service\n"),
-            ("src/auth/service.py", "def login() -> None:\n    return None\n"),
-            ("src/auth/constants.py", "SECRET = 'x'\n"),
-            ("src/posts/router.py", "from src.auth import service as auth_service\n"),
-            ("src/posts/service.py", "from src.auth import constants\nfrom src.auth.service import login\n"),
-            ("src/comments/router.py", "import src.auth.service\n"),
-            ("src/comments/service.py", "def add() -> None:\n    return None\n"),
-            flagged=(("src/posts/service.py", 2, 1),),
+            {
+                "src/auth/router.py": "from src.auth import service\n",
+                "src/auth/service.py": "def login() -> None:\n    return None\n",
+                "src/auth/constants.py": "SECRET = 'x'\n",
+                "src/posts/router.py": "from src.auth import service as auth_service\n",
+                "src/posts/service.py": "from src.auth import constants\n"
+                "from src.auth.service import login\n",
+                "src/comments/router.py": "import src.auth.service\n",
+                "src/comments/service.py": "def add() -> None:\n    return None\n",
+            },
+            ("src/posts/service.py", 2, 1),
         ),
         # ... and a detected layout whose house style is importing by symbol.
-        valid_tree(
+        valid_sources(
             None,
-            ("src/auth/router.py", "from src.auth import service\n"),
-            ("src/auth/service.py", "def login() -> None:\n    return None\n"),
-            ("src/auth/constants.py", "SECRET = 'x'\n"),
-            ("src/posts/router.py", "from src.auth.service import login\n"),
-            ("src/posts/service.py", "from src.auth.constants import SECRET\nfrom src.auth import service\n"),
-            ("src/comments/router.py", "from src.auth.service import login\n"),
-            ("src/comments/service.py", "def add() -> None:\n    return None\n"),
+            {
+                "src/auth/router.py": "from src.auth import service\n",
+                "src/auth/service.py": "def login() -> None:\n    return None\n",
+                "src/auth/constants.py": "SECRET = 'x'\n",
+                "src/posts/router.py": "from src.auth.service import login\n",
+                "src/posts/service.py": "from src.auth.constants import SECRET\n"
+                "from src.auth import service\n",
+                "src/comments/router.py": "from src.auth.service import login\n",
+                "src/comments/service.py": "def add() -> None:\n    return None\n",
+            },
         ),
         # Type-only imports, tests, and code outside the domains.
-        valid_tree(
+        valid_sources(
             "best-practices",
-            ("src/auth/models.py", "class User:\n    pass\n"),
-            ("src/auth/router.py", ""),
-            ("src/posts/router.py", ""),
-            (
-                "src/posts/models.py",
-                "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+            {
+                "src/auth/models.py": "class User:\n    pass\n",
+                "src/auth/router.py": "",
+                "src/posts/router.py": "",
+                "src/posts/models.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
                 "    from src.auth.models import User\n",
-            ),
-            ("src/posts/tests/test_models.py", "from src.auth.models import User\n"),
-            ("src/main.py", "from src.auth.models import User\n"),
+                "src/posts/tests/test_models.py": "from src.auth.models import User\n",
+                "src/main.py": "from src.auth.models import User\n",
+            },
         ),
         # A sub-domain and its parent domain are one feature area.
-        valid_tree(
+        valid_sources(
             "modular-monolith",
-            ("app/billing/routes/__init__.py", ""),
-            ("app/billing/services/__init__.py", ""),
-            ("app/billing/models/invoice.py", "class Invoice:\n    pass\n"),
-            ("app/billing/refunds/routes/__init__.py", ""),
-            ("app/billing/refunds/services/__init__.py", ""),
-            ("app/billing/refunds/services/refunds.py", "from app.billing.models.invoice import Invoice\n"),
+            {
+                "app/billing/routes/__init__.py": "",
+                "app/billing/services/__init__.py": "",
+                "app/billing/models/invoice.py": "class Invoice:\n    pass\n",
+                "app/billing/refunds/routes/__init__.py": "",
+                "app/billing/refunds/services/__init__.py": "",
+                "app/billing/refunds/services/refunds.py": "from app.billing.models.invoice import Invoice\n",
+            },
         ),
     )
 

@@ -15,9 +15,9 @@ from archlint.core import (
     Role,
     RouterDef,
     RouterInclude,
-    invalid_tree,
+    invalid_sources,
     make_fingerprint,
-    valid_tree,
+    valid_sources,
 )
 from archlint.rules.base import NO_SUMMARIES, ProjectRule
 from archlint.rules.resolve import Resolver
@@ -150,116 +150,99 @@ class RouterNeverMounted(ProjectRule[NoOptions]):
     name = "router-never-mounted"
     summary = "a router with endpoints is never included, so its endpoints are dead"
     tree_cases = (
-        invalid_tree(
+        invalid_sources(
             "layered-v1",
-            (
-                "backend/src/v1/router.py",
-                "from fastapi import APIRouter\n\nfrom src.v1.users.router import router as users_router\n\n"
+            {
+                "backend/src/v1/router.py": "from fastapi import APIRouter\n\n"
+                "from src.v1.users.router import router as users_router\n\n"
                 "router = APIRouter(prefix='/v1')\nrouter.include_router(users_router)\n",
-            ),
-            ("backend/src/v1/users/router.py", _ROUTES),
-            ("backend/src/v1/todos/router.py", _ROUTES),
-            (
-                "backend/src/app.py",
-                "from fastapi import FastAPI\nfrom src.v1 import router\n"
+                "backend/src/v1/users/router.py": _ROUTES,
+                "backend/src/v1/todos/router.py": _ROUTES,
+                "backend/src/app.py": "from fastapi import FastAPI\nfrom src.v1 import router\n"
                 "\napp = FastAPI()\napp.include_router(router.router)\n",
-            ),
-            flagged=(("backend/src/v1/todos/router.py", 3, 1),),
+            },
+            ("backend/src/v1/todos/router.py", 3, 1),
         ),
         # A loop over a literal list in an app factory; a router mounted only by a test.
-        invalid_tree(
+        invalid_sources(
             "best-practices",
-            (
-                "src/main.py",
-                "from fastapi import FastAPI\n\nfrom src.auth import router as auth_router\n"
+            {
+                "src/main.py": "from fastapi import FastAPI\n\nfrom src.auth import router as auth_router\n"
                 "from src.posts.router import router as posts_router\n\n\ndef create_app() -> FastAPI:\n"
                 "    app = FastAPI()\n    for r in [auth_router.router, posts_router]:\n"
                 "        app.include_router(r, prefix='/api')\n    return app\n",
-            ),
-            ("src/auth/router.py", _ROUTES),
-            ("src/posts/router.py", _ROUTES),
-            ("src/comments/router.py", _ROUTES),
-            (
-                "tests/test_comments.py",
-                "from fastapi import FastAPI\nfrom src.comments.router import router\n"
+                "src/auth/router.py": _ROUTES,
+                "src/posts/router.py": _ROUTES,
+                "src/comments/router.py": _ROUTES,
+                "tests/test_comments.py": "from fastapi import FastAPI\n"
+                "from src.comments.router import router\n"
                 "\nFastAPI().include_router(router)\n",
-            ),
-            flagged=(("src/comments/router.py", 3, 1),),
+            },
+            ("src/comments/router.py", 3, 1),
         ),
         # A sequence defined in another module; a parent router that is itself never mounted.
-        invalid_tree(
+        invalid_sources(
             "modular-monolith",
-            (
-                "app/apis/v1.py",
-                "from app.orders.routes import orders\nfrom app.users.routes import users\n\n"
+            {
+                "app/apis/v1.py": "from app.orders.routes import orders\n"
+                "from app.users.routes import users\n\n"
                 "ROUTERS = (orders.router, users.router)\n",
-            ),
-            (
-                "app/main.py",
-                "from fastapi import FastAPI\nfrom app.apis.v1 import ROUTERS\n\napp = FastAPI()\n"
+                "app/main.py": "from fastapi import FastAPI\nfrom app.apis.v1 import ROUTERS\n\n"
+                "app = FastAPI()\n"
                 "for router in ROUTERS:\n    app.include_router(router, prefix='/v1')\n",
-            ),
-            ("app/orders/routes/orders.py", _ROUTES),
-            ("app/users/routes/users.py", _ROUTES),
-            ("app/billing/routes/invoices.py", _ROUTES),
-            (
-                "app/billing/routes/__init__.py",
-                "from fastapi import APIRouter\n\nfrom app.billing.routes import invoices\n\n"
+                "app/orders/routes/orders.py": _ROUTES,
+                "app/users/routes/users.py": _ROUTES,
+                "app/billing/routes/invoices.py": _ROUTES,
+                "app/billing/routes/__init__.py": "from fastapi import APIRouter\n\n"
+                "from app.billing.routes import invoices\n\n"
                 "router = APIRouter()\nrouter.include_router(invoices.router)\n",
-            ),
-            flagged=(("app/billing/routes/__init__.py", 5, 1),),
+            },
+            ("app/billing/routes/__init__.py", 5, 1),
         ),
         # Through a parent router re-exported by a package, under a prefix, by module attribute.
-        valid_tree(
+        valid_sources(
             "best-practices",
-            ("src/orders/router.py", _ROUTES),
-            ("src/orders/__init__.py", "from src.orders.router import router\n"),
-            ("src/users/router.py", _ROUTES),
-            (
-                "src/api.py",
-                "import fastapi\n\nimport src.orders\nfrom src.users import router as users\n\n"
+            {
+                "src/orders/router.py": _ROUTES,
+                "src/orders/__init__.py": "from src.orders.router import router\n",
+                "src/users/router.py": _ROUTES,
+                "src/api.py": "import fastapi\n\nimport src.orders\nfrom src.users import router as users\n\n"
                 "api = fastapi.APIRouter()\napi.include_router(src.orders.router, prefix='/orders')\n"
                 "api.include_router(router=users.router)\n",
-            ),
-            (
-                "src/main.py",
-                "from fastapi import FastAPI\nfrom src.api import api\n"
+                "src/main.py": "from fastapi import FastAPI\nfrom src.api import api\n"
                 "\napp = FastAPI()\napp.include_router(api)\n",
-            ),
+            },
         ),
         # Included through something archlint cannot follow: it says nothing.
-        valid_tree(
+        valid_sources(
             "best-practices",
-            ("src/orders/router.py", _ROUTES),
-            ("src/users/router.py", _ROUTES),
-            (
-                "src/main.py",
-                "import importlib\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+            {
+                "src/orders/router.py": _ROUTES,
+                "src/users/router.py": _ROUTES,
+                "src/main.py": "import importlib\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
                 "for name in ('orders', 'users'):\n"
                 "    app.include_router(importlib.import_module(f'src.{name}.router').router)\n",
-            ),
+            },
         ),
         # No include anywhere (no aggregator to judge by); a router without endpoints.
-        valid_tree(
+        valid_sources(
             "layered-v1",
-            ("backend/src/v1/users/router.py", _ROUTES),
-            ("backend/src/v1/todos/router.py", "from fastapi import APIRouter\n\nrouter = APIRouter()\n"),
+            {
+                "backend/src/v1/users/router.py": _ROUTES,
+                "backend/src/v1/todos/router.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n",
+            },
         ),
         # A router built by a function of the module, an app mounted as a sub-application.
-        valid_tree(
+        valid_sources(
             "best-practices",
-            ("src/orders/router.py", _ROUTES + "\n\ndef get_router():\n    return router\n"),
-            (
-                "src/admin/router.py",
-                "from fastapi import FastAPI\n\nadmin = FastAPI()\n"
+            {
+                "src/orders/router.py": _ROUTES + "\n\ndef get_router():\n    return router\n",
+                "src/admin/router.py": "from fastapi import FastAPI\n\nadmin = FastAPI()\n"
                 "\n@admin.get('/')\ndef home():\n    return {}\n",
-            ),
-            (
-                "src/main.py",
-                "from fastapi import FastAPI\nfrom src.orders.router import get_router\n"
+                "src/main.py": "from fastapi import FastAPI\nfrom src.orders.router import get_router\n"
                 "from src.admin.router import admin\n\n"
                 "app = FastAPI()\napp.include_router(get_router())\napp.mount('/admin', admin)\n",
-            ),
+            },
         ),
     )
 
