@@ -155,3 +155,33 @@ def test_generated_programs_summarise_alike_with_and_without_rules(source: str) 
     with_rules = analyze_file(source.encode(), info, _every_file_rule()).summary
     without = analyze_file(source.encode(), info, FileSettings((), {}, ("session",))).summary
     assert with_rules == without
+
+
+def test_syntax_newer_than_the_interpreter_is_summarised_from_libcsts_statements() -> None:
+    import libcst as cst
+
+    from archlint.rules.summary import summarise_module
+
+    source = (
+        "# header\n"
+        "from sqlalchemy import select\n"
+        "\n"
+        "def parse(v):\n"
+        "    try:\n"
+        "        return int(v)\n"
+        "    except ValueError, TypeError:\n"  # Python 3.14: parentheses optional
+        "        return None\n"
+        "class Box(Base):\n"
+        "    def f(self):\n"
+        "        try:\n"
+        "            pass\n"
+        "        except A, B:\n"
+        "            pass\n"
+        "from .service import place\n"
+        "# footer\n"
+    )
+    summary = summarise_module(cst.parse_module(source), ROUTER)
+    assert summary.bindings["select"] == "sqlalchemy.select"
+    assert summary.bindings["place"] == "app.orders.service.place"
+    assert [c.qualname for c in summary.classes] == ["app.orders.router.Box"]
+    assert [(f.module, f.line) for f in summary.imports] == [("sqlalchemy", 2), ("app.orders.service", 15)]

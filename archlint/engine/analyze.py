@@ -19,7 +19,6 @@ import libcst as cst
 from archlint.core import (
     Diagnostic,
     FileResult,
-    FileSummary,
     Finding,
     ModuleInfo,
     Pending,
@@ -32,7 +31,7 @@ from archlint.engine.suppressions import parse_suppressions
 from archlint.engine.tabs import Untabbed, parse_untabbed
 from archlint.engine.walk import walk
 from archlint.rules import FileContext
-from archlint.rules.summary import summarise
+from archlint.rules.summary import summarise, summarise_module
 
 
 def _syntax_finding(info: ModuleInfo, message: str, line: int, column: int) -> FileResult:
@@ -116,7 +115,7 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         text = _decode(source, parsed.encoding) or parsed.code
     try:
         codes = frozenset(rule.code for rule in settings.rules)
-        summary = summary or FileSummary(info.module)
+        summary = summary or summarise_module(parsed, info)
         context = FileContext(info, parsed, summary, settings.session_names, codes)
         rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
         if rules:

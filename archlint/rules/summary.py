@@ -4,16 +4,24 @@ Every file gets one, read with the stdlib parser (about ten times faster than li
 module-level bindings (imports, classes, aliases of names defined elsewhere), classes and
 their bases, session aliases, routers, and every import statement with its position. It is
 the only reader of these facts: ``FileContext`` starts from it instead of reading them again.
-A file this interpreter cannot parse (syntax newer than it) gets an empty summary.
+A file with syntax newer than this interpreter is summarised from the statements libcst
+splits it into (``summarise_module``).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from archlint.core import ClassInfo, FileSummary, ImportFact, ModuleInfo, import_base
 from archlint.rules.sessions import annotation_state
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from archlint.core.lazy import libcst as cst
 
 ROUTER_FACTORIES = frozenset(
     {
@@ -71,6 +79,7 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
+_NEWLINES = re.compile(r"\r\n?|\n")
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
@@ -172,5 +181,38 @@ def summarise(source: bytes | str, info: ModuleInfo) -> FileSummary | None:
     """The module's summary, or None when this interpreter cannot parse it."""
     try:
         return _Summariser(info).run(ast.parse(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def summarise_module(module: cst.Module, info: ModuleInfo) -> FileSummary:
+    """The summary of a module libcst parses but this interpreter does not (syntax newer than
+    it, such as ``except A, B:``): the same summariser, over the top-level statements the
+    interpreter can read. A class or function it cannot read keeps its header, without its
+    body; any other such statement is left out."""
+    body: list[ast.stmt] = []
+    line = 1 + len(module.header)  # one EmptyLine per comment or blank line before the body
+    for stmt in module.body:
+        code = module.code_for_node(stmt)
+        tree = _parse_statement(code)
+        if tree is None and isinstance(stmt, cst.ClassDef | cst.FunctionDef):
+            tree = _parse_statement(module.code_for_node(stmt.with_changes(body=_pass_block())))
+        if tree is not None:
+            ast.increment_lineno(tree, line - 1)
+            body.extend(tree.body)
+        line += len(_NEWLINES.findall(code))
+    try:
+        return _Summariser(info).run(ast.Module(body=body, type_ignores=[]))
+    except RecursionError:
+        return FileSummary(info.module)
+
+
+def _pass_block() -> cst.IndentedBlock:
+    return cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+
+
+def _parse_statement(code: str) -> ast.Module | None:
+    try:
+        return ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
