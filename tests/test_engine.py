@@ -485,3 +485,35 @@ def test_run_from_inside_a_domain_without_config_finds_the_project_above(tmp_pat
     assert {d.path for d in result.diagnostics} == {"backend/src/v1/orders/router.py"}
     assert result.preset == "layered-v1"
     assert result.preset_source == "detected"
+
+
+def test_the_trigger_prefilter_changes_no_finding_on_any_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skipping libcst for files without a rule's trigger words is only a shortcut: every
+    fixture gives the same findings with the prefilter on and off."""
+    from archlint.engine import analyze
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    projects = sorted(p.parent for p in fixtures.glob("**/pyproject.toml"))
+    assert len(projects) > 20
+
+    def findings() -> list[list[tuple[str, str, int | None, int | None]]]:
+        return [
+            [
+                (d.code, d.path, d.line, d.column)
+                for d in check(CheckOptions(paths=(p,), use_cache=False, jobs=1)).diagnostics
+            ]
+            for p in projects
+        ]
+
+    filtered = findings()
+    skipped: list[str] = []
+    original = analyze._may_report
+
+    def spy(rule: type, source: bytes) -> bool:
+        if not original(rule, source):  # type: ignore[arg-type]
+            skipped.append(rule.__name__)
+        return True
+
+    monkeypatch.setattr(analyze, "_may_report", spy)
+    assert findings() == filtered
+    assert skipped, "the prefilter skipped nothing: the comparison proves nothing"

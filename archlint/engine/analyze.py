@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Callable
+from typing import Any
 
 import libcst as cst
 
@@ -30,7 +31,7 @@ from archlint.engine.settings import FileSettings
 from archlint.engine.suppressions import parse_suppressions
 from archlint.engine.tabs import Untabbed, parse_untabbed
 from archlint.engine.walk import walk
-from archlint.rules import FileContext
+from archlint.rules import FileContext, FileRule
 from archlint.rules.summary import summarise, summarise_module
 
 
@@ -92,7 +93,10 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     if problem is not None:
         return _syntax_finding(info, problem, 1, 1)
     summary = summarise(source, info)
-    if not settings.rules and summary is not None:
+    rules = settings.rules
+    if summary is not None and settings.prefilter:
+        rules = tuple(rule for rule in rules if _may_report(rule, source))
+    if not rules and summary is not None:
         text = _decode(source)
         return FileResult(info=info, summary=summary, suppressions=parse_suppressions(text) if text else ())
     # Parsing allocates millions of small objects; the cyclic collector only slows it down.
@@ -114,12 +118,12 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     else:
         text = _decode(source, parsed.encoding) or parsed.code
     try:
-        codes = frozenset(rule.code for rule in settings.rules)
+        codes = frozenset(rule.code for rule in settings.rules)  # enabled, whether triggered or not
         summary = summary or summarise_module(parsed, info)
         context = FileContext(info, parsed, summary, settings.session_names, codes)
-        rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
-        if rules:
-            walk(parsed, context, rules)
+        checkers = [rule(context, settings.options[rule.code]) for rule in rules]
+        if checkers:
+            walk(parsed, context, checkers)
         findings, pending = _locate(parsed, context, text, columns)
     except RecursionError:
         # libcst's code generation recurses; pathological nesting must not end the run.
@@ -131,6 +135,22 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         summary=summary,
         suppressions=parse_suppressions(text),
     )
+
+
+_TRIGGERS: dict[type[FileRule[Any]], re.Pattern[bytes] | None] = {}
+
+
+def _may_report(rule: type[FileRule[Any]], source: bytes) -> bool:
+    """Whether the source holds one of the rule's trigger words (always, for a rule without)."""
+    if rule not in _TRIGGERS:
+        words = rule.triggers
+        _TRIGGERS[rule] = (
+            None
+            if words is None
+            else re.compile(rb"\b(?:%s)\b" % b"|".join(sorted(w.encode() for w in words)))
+        )
+    pattern = _TRIGGERS[rule]
+    return pattern is None or pattern.search(source) is not None
 
 
 _JINJA = re.compile(rb"^[ \t]*\{[%{]|\{\{ [\w.]+(?: ?\|[^}]*)? \}\}", re.MULTILINE)

@@ -63,6 +63,11 @@ class FileRule(Rule[OptionsT]):
     report through ``self.report``. They never mutate the tree and never print.
     """
 
+    # Words (identifiers or keywords) without one of which the rule cannot report in a file:
+    # the engine skips the rule, and libcst altogether, for a file whose source has none.
+    # None: the rule may report anywhere. A superset is always safe; a word missed is a bug.
+    triggers: ClassVar[frozenset[str] | None] = None
+
     def __init__(self, ctx: FileContext, options: OptionsT) -> None:
         self.ctx = ctx
         self.options = options

@@ -59,6 +59,7 @@ class GuardClauseInRouteHandler(FileRule[NoOptions]):
     name = "guard-clause-in-route-handler"
     summary = "HTTP guard clause (if ...: raise HTTPException) in a route handler"
     roles = frozenset({ROUTER})
+    triggers = frozenset({"if"})
     presets = frozenset({"modular-monolith"})
     cases = (
         invalid(

@@ -80,6 +80,7 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
     name = "logic-in-route-handler"
     summary = "business logic (branches, loops, filtering) in a route handler"
     roles = frozenset({ROUTER})
+    triggers = frozenset({"if", "for", "while", "match"})
     options_type = BranchOptions
     cases = (
         invalid(

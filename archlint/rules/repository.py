@@ -64,6 +64,7 @@ class CommitInRepository(FileRule[NoOptions]):
     name = "commit-in-repository"
     summary = "transaction control (commit/rollback/begin) in the data layer"
     roles = frozenset({REPOSITORY})
+    triggers = TRANSACTION_METHODS
     presets = DATA_LAYER_PRESETS
     cases = (
         invalid(

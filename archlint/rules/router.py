@@ -8,6 +8,7 @@ from archlint.core import NoOptions, Role, invalid, valid
 from archlint.rules.base import FileRule
 from archlint.rules.sql import (
     QUERY_METHODS,
+    STATEMENT_CONSTRUCTORS,
     TRANSACTION_METHODS,
     http_shaped,
     method_call,
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from archlint.rules.context import FileContext
 
 ROUTER = Role.ROUTER
+_ROUTER_TRANSACTION_METHODS = TRANSACTION_METHODS | {"flush"}
 
 
 class QueryInRouter(FileRule[NoOptions]):
@@ -71,6 +73,7 @@ class QueryInRouter(FileRule[NoOptions]):
     name = "query-in-router"
     summary = "ORM/SQL statement or session query in a router"
     roles = frozenset({ROUTER})
+    triggers = QUERY_METHODS | STATEMENT_CONSTRUCTORS
     cases = (
         invalid(
             "from sqlalchemy import select\n"
@@ -227,6 +230,7 @@ class TransactionInRouter(FileRule[NoOptions]):
     name = "transaction-in-router"
     summary = "transaction control (commit/rollback/begin/flush) in a router"
     roles = frozenset({ROUTER})
+    triggers = _ROUTER_TRANSACTION_METHODS
     cases = (
         invalid(
             "async def create(body, session: AsyncSession):\n"
@@ -269,11 +273,9 @@ class TransactionInRouter(FileRule[NoOptions]):
         ),
     )
 
-    methods = TRANSACTION_METHODS | {"flush"}
-
     def visit_Call(self, node: cst.Call) -> None:
         target = method_call(node)
-        if target is None or target[1] not in self.methods:
+        if target is None or target[1] not in _ROUTER_TRANSACTION_METHODS:
             return
         receiver, method = target
         self.ctx.report_session(
