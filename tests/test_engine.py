@@ -509,11 +509,25 @@ def test_the_trigger_prefilter_changes_no_finding_on_any_fixture(monkeypatch: py
     skipped: list[str] = []
     original = analyze._may_report
 
-    def spy(rule: type, source: bytes) -> bool:
-        if not original(rule, source):  # type: ignore[arg-type]
+    def spy(rule: type, source: bytes, extra: frozenset[str]) -> bool:
+        if not original(rule, source, extra):  # type: ignore[arg-type]
             skipped.append(rule.__name__)
         return True
 
     monkeypatch.setattr(analyze, "_may_report", spy)
     assert findings() == filtered
     assert skipped, "the prefilter skipped nothing: the comparison proves nothing"
+
+
+def test_http_exception_words_follow_subclasses_and_aliases_across_files() -> None:
+    from archlint.rules.service import HTTP_EXCEPTIONS, subclass_words
+
+    sources = [
+        b"from fastapi import HTTPException\nclass DetailedHTTPException(HTTPException):\n    pass\n",
+        b"from src.exceptions import DetailedHTTPException as Base\n"
+        b"class NotFound(\n    Base,\n):\n    pass\n",
+        b"from src import errors\nclass PostNotFound(errors.NotFound):\n    pass\nGone = errors.NotFound\n",
+        b"class OrderError(Exception):\n    pass\nclass Unrelated(OrderError):\n    pass\n",
+    ]
+    words = subclass_words(sources, HTTP_EXCEPTIONS)
+    assert words == {"HTTPException", "DetailedHTTPException", "Base", "NotFound", "PostNotFound", "Gone"}

@@ -94,8 +94,9 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         return _syntax_finding(info, problem, 1, 1)
     summary = summarise(source, info)
     rules = settings.rules
+    words = {code: frozenset(w) for code, w in settings.project_words}
     if summary is not None and settings.prefilter:
-        rules = tuple(rule for rule in rules if _may_report(rule, source))
+        rules = tuple(rule for rule in rules if _may_report(rule, source, words.get(rule.code, frozenset())))
     if not rules and summary is not None:
         text = _decode(source)
         return FileResult(info=info, summary=summary, suppressions=parse_suppressions(text) if text else ())
@@ -120,7 +121,7 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     try:
         codes = frozenset(rule.code for rule in settings.rules)  # enabled, whether triggered or not
         summary = summary or summarise_module(parsed, info)
-        context = FileContext(info, parsed, summary, settings.session_names, codes)
+        context = FileContext(info, parsed, summary, settings.session_names, codes, words)
         checkers = [rule(context, settings.options[rule.code]) for rule in rules]
         if checkers:
             walk(parsed, context, checkers)
@@ -137,19 +138,22 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     )
 
 
-_TRIGGERS: dict[type[FileRule[Any]], re.Pattern[bytes] | None] = {}
+_TRIGGERS: dict[tuple[type[FileRule[Any]], frozenset[str]], re.Pattern[bytes] | None] = {}
 
 
-def _may_report(rule: type[FileRule[Any]], source: bytes) -> bool:
-    """Whether the source holds one of the rule's trigger words (always, for a rule without)."""
-    if rule not in _TRIGGERS:
-        words = rule.triggers
-        _TRIGGERS[rule] = (
+def _may_report(rule: type[FileRule[Any]], source: bytes, extra: frozenset[str]) -> bool:
+    """Whether the source holds one of the rule's trigger words or project words (always, for
+    a rule that declares no triggers)."""
+    if (rule, extra) not in _TRIGGERS:
+        words = None if rule.triggers is None else rule.triggers | extra
+        _TRIGGERS[rule, extra] = (
             None
             if words is None
             else re.compile(rb"\b(?:%s)\b" % b"|".join(sorted(w.encode() for w in words)))
         )
-    pattern = _TRIGGERS[rule]
+    pattern = _TRIGGERS[rule, extra]
+    if rule.triggers is not None and not (rule.triggers or extra):
+        return False  # no word can trigger it
     return pattern is None or pattern.search(source) is not None
 
 

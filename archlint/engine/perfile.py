@@ -37,6 +37,7 @@ def file_settings(project: Project) -> dict[Any, FileSettings]:
         if code in project.enabled and issubclass(rule, FileRule)
     ]
     names = session_names(project.config)
+    words = tuple((r.code, tuple(sorted(r.project_words(project.sources.values())))) for r in file_rules)
     settings: dict[Any, FileSettings] = {}
     for module in project.tree.modules:
         if module.role in settings:
@@ -47,6 +48,7 @@ def file_settings(project: Project) -> dict[Any, FileSettings]:
             options={r.code: project.options[r.code] for r in chosen},
             session_names=names,
             max_bytes=project.config.max_file_size,
+            project_words=tuple((code, w) for code, w in words if code in {r.code for r in chosen}),
         )
     return settings
 

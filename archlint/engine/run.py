@@ -249,9 +249,10 @@ def check_sources(
         for name in sorted(sources)
     ]
     tree = ProjectTree(PRESETS["layered-v1"], ".", tuple(modules), (), ())
-    project = Project(config=config, tree=tree, enabled=codes, options=options)
+    encoded = {m.path: sources[m.module].encode() for m in modules}
+    project = Project(config=config, tree=tree, enabled=codes, options=options, sources=encoded)
     settings = file_settings(project)
-    results = [analyze_job((sources[m.module].encode(), m, settings[m.role])) for m in modules]
+    results = [analyze_job((encoded[m.path], m, settings[m.role])) for m in modules]
     diagnostics, _ = apply_suppressions(confirmed_findings(results), results)
     return sorted((d for d in diagnostics if d.code in codes), key=lambda d: d.sort_key)
 

@@ -3,7 +3,7 @@ receivers (``receivers``), route handlers, and the reports rules raise."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,9 +52,12 @@ class FileContext(Receivers):
         summary: FileSummary,
         session_names: Sequence[str] = DEFAULT_SESSION_NAMES,
         codes: frozenset[str] = frozenset(),
+        project_words: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         super().__init__(info, module, summary, session_names)
         self.codes = codes  # the rules running on this file, for rules that defer to another
+        # Each rule's ``project_words`` (absent: not computed, so a rule must not rely on them).
+        self.project_words: Mapping[str, frozenset[str]] = project_words or {}
         self.router_names = set(summary.routers)
         self.reports: list[Report] = []
         self._elifs: set[int] = set()

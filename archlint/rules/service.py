@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from archlint.core import NoOptions, Requirement, Role, invalid, valid
@@ -25,6 +27,43 @@ HTTP_EXCEPTIONS = frozenset(
         "starlette.HTTPException",
     }
 )
+
+
+_CLASS = re.compile(rb"^[ \t]*class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.MULTILINE)
+_ALIAS = re.compile(rb"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*([\w.]+)[ \t]*(?:#.*)?$", re.MULTILINE)
+_WORD = re.compile(rb"\w+")
+_IMPORTED = re.compile(rb"\bimport[ \t]+(\([^)]*\)|[^\n]*)")
+_AS = re.compile(rb"(\w+)\s+as\s+(\w+)")
+
+
+def subclass_words(sources: Sequence[bytes], roots: Iterable[str]) -> frozenset[str]:
+    """The short names of every class (module-level alias, import alias) in ``sources`` that
+    may derive from one of ``roots`` (qualified names), matched by name alone: a superset of
+    the real subclasses, which only the project phase can tell apart. Only the files that
+    mention a name found so far are read, round by round."""
+    found = {root.rsplit(".", 1)[-1].encode() for root in roots}
+    edges: dict[int, list[tuple[bytes, bytes]]] = {}  # file -> (base, derived) pairs
+    frontier = set(found)
+    while frontier:
+        for index, source in enumerate(sources):
+            if index not in edges and any(word in source for word in frontier):
+                edges[index] = _derivations(source)
+        frontier = set()
+        for pairs in edges.values():
+            for base, name in pairs:
+                if base in found and name not in found:
+                    found.add(name)
+                    frontier.add(name)
+    return frozenset(name.decode() for name in found)
+
+
+def _derivations(source: bytes) -> list[tuple[bytes, bytes]]:
+    """(base, derived) name pairs: ``class D(B)``, ``D = m.B``, ``import B as D``."""
+    pairs = [(base, m.group(1)) for m in _CLASS.finditer(source) for base in _WORD.findall(m.group(2))]
+    pairs.extend((m.group(2).rsplit(b".", 1)[-1], m.group(1)) for m in _ALIAS.finditer(source))
+    for imported in _IMPORTED.finditer(source):
+        pairs.extend((name, alias) for name, alias in _AS.findall(imported.group(1)))
+    return pairs
 
 
 # What FastAPI fills in per request: a function taking one of these is a dependency.
@@ -88,6 +127,7 @@ class HTTPExceptionInService(FileRule[NoOptions]):
     name = "http-exception-in-service"
     summary = "HTTPException (or a project subclass of it) raised in a service"
     roles = frozenset({SERVICE})
+    triggers = frozenset[str]()  # only the project words: HTTPException and its subclasses
     presets = frozenset({"layered-v1", "modular-monolith", "domain-routers", "by-layer"})
     cases = (
         invalid(
@@ -189,6 +229,10 @@ class HTTPExceptionInService(FileRule[NoOptions]):
         ),
     )
 
+    @classmethod
+    def project_words(cls, sources: Iterable[bytes]) -> frozenset[str]:
+        return subclass_words(list(sources), HTTP_EXCEPTIONS)
+
     def __init__(self, ctx: FileContext, options: NoOptions) -> None:
         super().__init__(ctx, options)
         self._raised: set[int] = set()
@@ -236,6 +280,12 @@ class HTTPExceptionInService(FileRule[NoOptions]):
         if id(node) not in self._raised and name and name[0].isupper():
             self._check(node, node.func, "constructed")
 
+    def _may_derive(self, qualname: str) -> bool:
+        """Whether a class could be an HTTPException subclass, by its name (words not computed:
+        anything could)."""
+        words = self.ctx.project_words.get(self.code)
+        return words is None or qualname.rsplit(".", 1)[-1] in words
+
     def _check(self, node: cst.CSTNode, target: cst.BaseExpression, verb: str) -> None:
         qualname = self.ctx.qualname(target)
         if qualname is None:
@@ -248,7 +298,7 @@ class HTTPExceptionInService(FileRule[NoOptions]):
         )
         if qualname in HTTP_EXCEPTIONS:
             self.report(node, f"`{shown}` {verb} in service '{self.ctx.symbol}': {advice}")
-        elif not qualname.startswith(("fastapi.", "starlette.", "builtins.")):
+        elif not qualname.startswith(("fastapi.", "starlette.", "builtins.")) and self._may_derive(qualname):
             # Reported only if the project phase finds HTTPException among its bases.
             message = f"`{shown}` (an HTTPException subclass) {verb} in service '{self.ctx.symbol}': {advice}"
             self.ctx.report(
