@@ -101,6 +101,21 @@ def reads_only(expr: cst.BaseExpression, names: frozenset[str]) -> bool:
     return False
 
 
+def _plain(expr: cst.BaseExpression) -> bool:
+    """A constant, a name, or a conversion of them: ``None``, ``"x"``, ``q``, ``int(q)``."""
+    if isinstance(expr, (cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.ConcatenatedString)):
+        return True
+    if isinstance(expr, cst.Call) and isinstance(expr.func, (cst.Name, cst.Attribute)):
+        return all(not arg.star and _plain(arg.value) for arg in expr.args)
+    return False
+
+
+def coerces(node: cst.IfExp) -> bool:
+    """``country if country else None``, ``int(days) if days else None``, ``"true" if value else
+    "false"``: a value normalised or spelled out on whether it is set, which decides nothing."""
+    return is_existence_test(node.test) and _plain(node.body) and _plain(node.orelse)
+
+
 def _formats(node: cst.CSTNode) -> bool:
     """Whether nothing under ``node`` branches, exits early, awaits or calls anything but an
     output-building method. A plain walk: a visitor class would load libcst on import."""
