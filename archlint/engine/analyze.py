@@ -131,7 +131,7 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         findings=findings,
         pending=pending,
         summary=context.summary() if _worth_summarising(context) else FileSummary(info.module),
-        suppressions=parse_suppressions(text),
+        suppressions=parse_suppressions(text, columns),
     )
 
 

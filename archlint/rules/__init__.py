@@ -13,6 +13,7 @@ from archlint.rules.packages import AdHocTopLevelPackage
 from archlint.rules.repository import CommitInRepository
 from archlint.rules.router import QueryInRouter, TransactionInRouter
 from archlint.rules.service import HTTPExceptionInService
+from archlint.rules.suppression import InvalidSuppression, UnusedSuppression
 from archlint.rules.syntax import UnparsableFile
 
 BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
@@ -24,6 +25,8 @@ BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
     TransactionInRouter,
     LogicInRouteHandler,
     GuardClauseInRouteHandler,
+    UnusedSuppression,
+    InvalidSuppression,
     HTTPExceptionInService,
     UnparsableFile,
 )
