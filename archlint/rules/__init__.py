@@ -9,6 +9,7 @@ from archlint.rules.context import DEFAULT_SESSION_NAMES, FileContext
 from archlint.rules.guard_clause import GuardClauseInRouteHandler
 from archlint.rules.handlers import LogicInRouteHandler
 from archlint.rules.layout import MissingLayerModule, UnexpectedModuleInDomain
+from archlint.rules.naming import ModuleNameNotSnakeCase
 from archlint.rules.packages import AdHocTopLevelPackage
 from archlint.rules.repository import CommitInRepository
 from archlint.rules.router import QueryInRouter, TransactionInRouter
@@ -20,6 +21,7 @@ BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
     UnexpectedModuleInDomain,
     MissingLayerModule,
     AdHocTopLevelPackage,
+    ModuleNameNotSnakeCase,
     CommitInRepository,
     QueryInRouter,
     TransactionInRouter,
