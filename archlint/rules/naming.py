@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from archlint.core import (
     Diagnostic,
     LayoutMode,
+    ModuleInfo,
     NoOptions,
     ProjectTree,
     inside,
@@ -39,6 +40,31 @@ def _migration(parts: list[str], stem: str) -> bool:
     return stem[:1].isdigit() and "versions" in parts[:-1]
 
 
+def _named(module: ModuleInfo) -> list[tuple[str, str, bool]]:
+    """(path, name, is a module) of each file and folder whose name is part of the module's
+    dotted name: the folders above the import root (``dev/code-generation/`` holding scripts
+    run from there) are no package names, and neither is anything under a hidden folder."""
+    parts = module.path.split("/")
+    if any(part.startswith(".") for part in parts):
+        return []
+    is_package = parts[-1] == "__init__.py"
+    names = parts[:-1] if is_package else [*parts[:-1], parts[-1].removesuffix(".py")]
+    dotted = module.module
+    count = 0
+    for name in reversed(names):
+        if dotted != name and not dotted.endswith("." + name):
+            break
+        count += 1
+        dotted = dotted[: -len(name) - 1]
+        if not dotted:
+            break
+    found = []
+    for index in range(len(names) - count, len(names)):
+        is_module = index == len(names) - 1 and not is_package
+        found.append(("/".join(parts[: index + 1]), parts[index], is_module))
+    return found
+
+
 class ModuleNameNotSnakeCase(ProjectRule[NoOptions]):
     """
     ## What it does
@@ -46,8 +72,10 @@ class ModuleNameNotSnakeCase(ProjectRule[NoOptions]):
     letters, digits and underscores, not starting with a digit (`UserService.py`,
     `order-items.py`, `Orders/`). The message suggests the snake_case spelling.
 
-    Not judged: test code (`tests/`, `test_*.py`, `conftest.py`), files outside the source
-    root (scripts, docs), hidden folders, migrations (skipped wherever they live, as are
+    Only the names a module is imported by are judged: not the folders above its import root
+    (`dev/code-generation/` holding scripts that run from there and import each other as
+    top-level modules), nor files outside the source root (scripts, docs). Nor test code
+    (`tests/`, `test_*.py`, `conftest.py`), hidden folders, migrations (skipped wherever they live, as are
     generated Alembic revisions such as `versions/2024_01_02-add_users.py`), and, under a
     declared preset, a domain's own modules that the layout does not allow: LAY001 reports
     those and names the layer module to use, one finding for one mistake. `__init__.py`,
@@ -146,7 +174,7 @@ class ModuleNameNotSnakeCase(ProjectRule[NoOptions]):
     )
 
     def check(self, tree: ProjectTree, options: NoOptions) -> Iterator[Diagnostic]:
-        unexpected: set[str] = set()  # LAY001's findings: a domain child the declared layout does not allow
+        unexpected: set[str] = set()  # LAY001's findings: domain children the layout does not allow
         if tree.mode is LayoutMode.DECLARED:
             for domain, children in tree.domain_children().items():
                 unexpected.update(
@@ -154,20 +182,14 @@ class ModuleNameNotSnakeCase(ProjectRule[NoOptions]):
                 )
         seen: set[str] = set()
         for module in tree.modules:
-            rel = inside(module.path, tree.source_root)
             parts = module.path.split("/")
-            if rel is None or is_test_path(parts):
+            if inside(module.path, tree.source_root) is None or is_test_path(parts):
                 continue
-            names = rel.split("/")
-            for depth, name in enumerate(names, start=1):
-                path = layout_path(tree.source_root, *names[:depth])
-                if name.startswith("."):
-                    break  # a hidden folder is no package of the backend
+            for path, name, is_module in _named(module):
                 if path in seen:
                     continue
                 seen.add(path)
-                is_module = depth == len(names)
-                stem = name.removesuffix(".py") if is_module else name
+                stem = name.removesuffix(".py")
                 if _SNAKE.fullmatch(stem) or path in unexpected or (is_module and _migration(parts, stem)):
                     continue
                 yield self._finding(path, name, stem, is_module)
