@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+from archlint.core import ModuleInfo
 from archlint.engine import CheckOptions, check
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 ROUTER_WITH_FINDINGS = """\
 from fastapi import APIRouter
@@ -22,6 +27,14 @@ async def list_orders(session: AsyncSession):
         pass
     return await session.execute(select(Order))
 """
+
+
+def assigned(tree: cst.Module, index: int) -> cst.BaseExpression:
+    """The value assigned by the ``index``-th statement of ``tree`` (``x = <value>``)."""
+    import libcst as cst
+
+    line = cst.ensure_type(tree.body[index], cst.SimpleStatementLine)
+    return cst.ensure_type(line.body[0], cst.Assign).value
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -275,16 +288,16 @@ def test_results_do_not_depend_on_the_number_of_jobs(tmp_path: Path) -> None:
     assert len(serial.diagnostics) == 2 * 31
 
 
-def _fixture_modules() -> list[tuple[Path, str]]:
+def _fixture_modules() -> list[tuple[Path, ModuleInfo]]:
     from archlint.engine.run import CheckOptions as Options
     from archlint.engine.run import resolve_project
 
     fixtures = Path(__file__).resolve().parent.parent / "fixtures"
-    found = []
+    found: list[tuple[Path, ModuleInfo]] = []
     for pyproject in sorted(fixtures.glob("*/*/pyproject.toml")):
         project = resolve_project(Options(paths=(pyproject.parent,)))
-        found.extend((pyproject.parent, m) for m in project.tree.modules)  # type: ignore[misc]
-    return found  # type: ignore[return-value]
+        found.extend((pyproject.parent, m) for m in project.tree.modules)
+    return found
 
 
 def test_stdlib_summary_matches_the_libcst_summary_on_every_fixture_module() -> None:
@@ -295,11 +308,11 @@ def test_stdlib_summary_matches_the_libcst_summary_on_every_fixture_module() -> 
 
     compared = 0
     for root, module in _fixture_modules():
-        source = (root / module.path).read_bytes()  # type: ignore[attr-defined]
-        fast = summarise(source, module)  # type: ignore[arg-type]
+        source = (root / module.path).read_bytes()
+        fast = summarise(source, module)
         if fast is None:
             continue
-        context = FileContext(module, cst.parse_module(source), ())  # type: ignore[arg-type]
+        context = FileContext(module, cst.parse_module(source), ())
         assert fast == context.summary(), module
         compared += 1
     assert compared > 100
@@ -336,9 +349,10 @@ def test_reported_positions_match_the_provider_on_every_fixture_report() -> None
     import libcst as cst
     from libcst.metadata import MetadataWrapper, PositionProvider
 
+    from archlint.engine.perfile import file_settings
     from archlint.engine.positions import Positions
     from archlint.engine.run import CheckOptions as Options
-    from archlint.engine.run import file_settings, resolve_project
+    from archlint.engine.run import resolve_project
     from archlint.engine.walk import walk
     from archlint.rules import FileContext
 
@@ -382,11 +396,8 @@ def test_positions_leave_out_parentheses_like_libcst() -> None:
     source = "x = f(a, ( b if c else d ))\ny = ((\n    s.commit()\n))\nz = [i for i in q if i]\n"
     tree = cst.parse_module(source)
     exact = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
-    nodes = [
-        tree.body[0].body[0].value.args[1].value,  # type: ignore[attr-defined]
-        tree.body[1].body[0].value,  # type: ignore[attr-defined]
-        tree.body[2].body[0].value,  # type: ignore[attr-defined]
-    ]
+    values = [assigned(tree, i) for i in range(3)]
+    nodes = [cst.ensure_type(values[0], cst.Call).args[1].value, values[1], values[2]]
     positions = Positions(tree, source + "# x = f(a, ( b if c else d ))\n")  # not unique: offsets
     for node in nodes:
         assert positions.of(node) == exact[node]
