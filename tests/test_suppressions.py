@@ -244,3 +244,13 @@ def test_columns_of_a_file_with_tab_indentation_are_the_original_ones(tmp_path: 
     )
     findings = codes_at(found(project(tmp_path, router)))
     assert findings == [("RTR003", 8, 3), ("RTR002", 9, 10), ("SUP002", 9, 28)]
+
+
+def test_a_line_suppression_of_a_whole_file_finding_points_to_ignore_file(tmp_path: Path) -> None:
+    helpers = {
+        "backend/src/helpers/__init__.py": "# archlint: ignore[LAY003]\n",
+        "backend/src/helpers/dates.py": "def today():\n    return 1\n",
+    }
+    findings = found(project(tmp_path, "", **helpers))
+    assert codes_at(findings) == [("LAY003", 1, 1), ("SUP001", 1, 1)]
+    assert "`# archlint: ignore-file[LAY003]`" in findings[1][1]

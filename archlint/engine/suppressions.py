@@ -169,11 +169,15 @@ def suppress(
     """The findings no comment hides plus the SUP001/SUP002 findings about the comments, and
     the hidden findings with the reason given."""
     kept, hidden, used = _apply(findings, _by_path(results), policy.pinned)
+    # Codes reported on each (path, line); line 0 for a finding about the whole file or folder.
     reported: dict[tuple[str, int], set[str]] = {}
     for finding in findings:
-        for line in (finding.diagnostic.line, finding.statement_line):
+        d = finding.diagnostic
+        if d.line is None:
+            reported.setdefault((policy.pinned(d.path), 0), set()).add(d.code)
+        for line in (d.line, finding.statement_line):
             if line:
-                reported.setdefault((finding.diagnostic.path, line), set()).add(finding.diagnostic.code)
+                reported.setdefault((d.path, line), set()).add(d.code)
     for result in results:
         path = result.info.path
         for suppression in result.suppressions:
@@ -183,7 +187,8 @@ def suppress(
                 kept.append(_diagnostic(InvalidSuppression, path, suppression, invalid))
             if not _effective(suppression):
                 continue
-            unused = _unused(path, suppression, used, policy)
+            whole = reported.get((path, 0), set())
+            unused = _unused(path, suppression, used, policy, whole)
             if unused:
                 kept.append(_diagnostic(UnusedSuppression, path, suppression, unused))
     return kept, hidden
@@ -215,10 +220,15 @@ def _invalid(suppression: Suppression, reported_here: Collection[str], require_r
 
 
 def _unused(
-    path: str, suppression: Suppression, used: Collection[tuple[str, int, str]], policy: SuppressionPolicy
+    path: str,
+    suppression: Suppression,
+    used: Collection[tuple[str, int, str]],
+    policy: SuppressionPolicy,
+    whole_file: Collection[str],
 ) -> str:
     """SUP001's message for the comment, or '' when every code it names hid a finding (or
-    belongs to a rule that did not run on the file)."""
+    belongs to a rule that did not run on the file). ``whole_file`` are the codes reported
+    about the file (or the folder it stands for) as a whole, which only an ignore-file hides."""
     problems: list[str] = []
     unused: list[str] = []
     for code in suppression.codes:
@@ -230,10 +240,18 @@ def _unused(
             )
         elif (path, suppression.line, code) not in used and policy.judged(path, code):
             unused.append(code)
+    whole = [] if suppression.file_level else [c for c in unused if c in whole_file]
+    if whole:
+        listed = ", ".join(whole)
+        problems.insert(
+            0,
+            f"{listed} {_is(whole)} reported about the whole file (or its folder), not a line: only "
+            f"`# archlint: ignore-file[{listed}]` in the leading comments hides {_it(whole)}",
+        )
+    unused = [c for c in unused if c not in whole]
     if unused:
         where = "in this file" if suppression.file_level else "on this line"
-        verb, them = ("is", "it") if len(unused) == 1 else ("are", "them")
-        message = f"{', '.join(unused)} {verb} not reported {where}; remove {them}"
+        message = f"{', '.join(unused)} {_is(unused)} not reported {where}; remove {_it(unused)}"
         if suppression.own_line and not suppression.file_level:
             message += (
                 " (a comment on a line of its own hides nothing: put it at the end of the "
@@ -241,6 +259,14 @@ def _unused(
             )
         problems.insert(0, message)
     return "unused suppression: " + "; ".join(problems) if problems else ""
+
+
+def _is(codes: Sequence[str]) -> str:
+    return "is" if len(codes) == 1 else "are"
+
+
+def _it(codes: Sequence[str]) -> str:
+    return "it" if len(codes) == 1 else "them"
 
 
 def _unknown(code: str, known: Collection[str]) -> str:
