@@ -349,6 +349,7 @@ def test_effective_settings_name_where_each_came_from(tmp_path: Path) -> None:
     assert settings["selected"] == {
         "LAY001": "config select",
         "LAY002": "config select",
+        "LAY004": "config select",
         "RTR001": "config select",
         "RTR003": "config select",
         "RTR004": "command line extend-select",

@@ -24,12 +24,12 @@ def test_inline_case(rule: type[Rule[object]], case: Case) -> None:
         sources,
         {case.module: case.role},
         rule_options={rule.code: dict(case.options)} if case.options else None,
-        enabled={rule.code},
+        enabled={rule.code, *case.also},
     )
     path = case.module.replace(".", "/") + ".py"
-    found = sorted((d.line, d.column) for d in diagnostics if d.path == path)
+    found = sorted((d.line, d.column) for d in diagnostics if d.path == path and d.code == rule.code)
     assert found == sorted(case.expected), [d.message for d in diagnostics]
-    assert all(d.code == rule.code for d in diagnostics)
+    assert all(d.code in (rule.code, *case.also) for d in diagnostics)
 
 
 TREE_CASES = [

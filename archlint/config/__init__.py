@@ -39,6 +39,7 @@ TOP_LEVEL_KEYS = frozenset(
         "warn",
         "per-file-ignores",
         "max-file-size",
+        "require-reason",
     }
 )
 LAYOUT_KEYS = frozenset({"domains", "shared", "roles", "required", "allow"})
@@ -91,6 +92,7 @@ class Config:
     max_file_size: int = 2_000_000
     warn: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    require_reason: bool = False
     spellings: Mapping[str, str] = field(default_factory=dict)
 
     def key_error(self, key: str, problem: str) -> ConfigError:
@@ -259,6 +261,12 @@ class _Reader:
             raise self.error(key, f"expected a string, got {toml_type_name(value)}")
         return value
 
+    def boolean(self, table: Mapping[str, object], key: str) -> bool | None:
+        value = table.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise self.error(key, f"expected a boolean, got {toml_type_name(value)}")
+        return value
+
     def positive(self, table: Mapping[str, object], key: str) -> int | None:
         value = table.get(key)
         if value is None:
@@ -377,6 +385,7 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
         max_file_size=reader.positive(data, "max-file-size") or 2_000_000,
         warn=reader.selectors(data, "warn") or (),
         per_file_ignores=per_file_ignores,
+        require_reason=reader.boolean(data, "require-reason") or False,
         spellings=dict(reader.written),
     )
 

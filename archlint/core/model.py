@@ -166,12 +166,21 @@ class FileSummary:
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
-    """An ``# archlint: ignore[...]`` comment; ``codes`` is empty for a bare ignore."""
+    """An ``# archlint: ignore[...]`` comment; ``codes`` is empty for a bare ignore, which
+    hides nothing.
+
+    ``column`` is where the directive's ``#`` is (1-based, characters); ``leading`` whether
+    the comment sits in the module's leading comments, before the first statement (where an
+    ``ignore-file`` counts); ``own_line`` whether no code precedes it on its line.
+    """
 
     line: int
     codes: tuple[str, ...]
     reason: str | None
     file_level: bool
+    column: int = 1
+    leading: bool = False
+    own_line: bool = False
 
 
 @dataclass(frozen=True, slots=True)

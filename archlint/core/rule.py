@@ -22,7 +22,9 @@ class Case:
     """An inline test case: source for one module, and where the rule must report (line, column).
 
     ``others`` are extra modules of the same project (dotted name -> source), for cases whose
-    verdict depends on another file; ``expected`` is empty for a valid case.
+    verdict depends on another file; ``also`` other rule codes that run in the case (for rules
+    about other rules' findings, such as SUP001), whose own findings the case does not
+    assert; ``expected`` is empty for a valid case.
     """
 
     code: str
@@ -31,6 +33,7 @@ class Case:
     options: Mapping[str, object] = field(default_factory=dict)
     others: Mapping[str, str] = field(default_factory=dict)
     module: str = "v1.orders.module"
+    also: tuple[str, ...] = ()
 
 
 def valid(
@@ -39,9 +42,10 @@ def valid(
     role: Role | None = None,
     options: Mapping[str, object] | None = None,
     others: Mapping[str, str] | None = None,
+    also: tuple[str, ...] = (),
 ) -> Case:
     """A case the rule must stay silent on."""
-    return Case(code=code, role=role, options=options or {}, others=others or {})
+    return Case(code=code, role=role, options=options or {}, others=others or {}, also=also)
 
 
 def invalid(
@@ -50,9 +54,10 @@ def invalid(
     role: Role | None = None,
     options: Mapping[str, object] | None = None,
     others: Mapping[str, str] | None = None,
+    also: tuple[str, ...] = (),
 ) -> Case:
     """A case the rule must flag exactly at the given 1-based (line, column) positions."""
-    return Case(code=code, role=role, expected=at, options=options or {}, others=others or {})
+    return Case(code=code, role=role, expected=at, options=options or {}, others=others or {}, also=also)
 
 
 @dataclass(frozen=True, slots=True)

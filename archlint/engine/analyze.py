@@ -134,7 +134,7 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         findings=findings,
         pending=pending,
         summary=summary,
-        suppressions=parse_suppressions(text),
+        suppressions=parse_suppressions(text, columns),
     )
 
 

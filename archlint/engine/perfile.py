@@ -114,9 +114,9 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     """Workers leave Ctrl-C to the parent, and die with it (Linux): a killed run leaves no
-    process behind."""
+    process behind. ``parent`` is the pid that started the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The parent's Python-level SIGTERM handler would only run between bytecodes; the
     # default action ends a worker even while it waits in C.
@@ -127,6 +127,8 @@ def _worker_init() -> None:
             libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the death signal was armed: nobody waits for us
 
 
 def _in_pool(
@@ -137,7 +139,9 @@ def _in_pool(
     """The jobs' results in order. A worker that dies (a parser crash) breaks the pool: the
     files not done yet are then analysed one process each, so only the culprit is lost."""
     fresh: list[FileResult] = []
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_init)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
+    )
     try:
         chunk = max(1, len(jobs) // (workers * 8))
         for result in pool.map(analyze_job, jobs, chunksize=chunk):
@@ -156,7 +160,9 @@ def _in_pool(
 
 
 def _isolated(job: tuple[bytes, ModuleInfo, FileSettings]) -> FileResult:
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_worker_init) as one:
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
+    ) as one:
         try:
             return one.submit(analyze_job, job).result()
         except BrokenProcessPool:

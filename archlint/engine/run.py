@@ -28,9 +28,18 @@ from archlint.engine import baseline
 from archlint.engine.changed import changed_files
 from archlint.engine.perfile import analyze_all, analyze_job, file_settings
 from archlint.engine.project import CheckOptions, Project, group_by_project, resolve_project
-from archlint.engine.report import as_warning, covered, ignored, in_scope, merge_runs, pin
+from archlint.engine.report import (
+    as_warning,
+    covered,
+    ignored,
+    ignored_code,
+    in_scope,
+    merge_runs,
+    pin,
+    pinned_file,
+)
 from archlint.engine.selection import all_options, rules_by_code
-from archlint.engine.suppressions import apply_suppressions
+from archlint.engine.suppressions import SuppressionPolicy, suppress
 from archlint.layouts import PRESETS
 from archlint.rules import FileRule, ProjectRule
 from archlint.rules.resolve import confirmed_findings
@@ -137,11 +146,11 @@ def _check_project(options: CheckOptions) -> RunResult:
     project = resolve_project(options)
     results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress)
     findings = confirmed_findings(results) + project_findings(project, results) + folder_findings(project)
-    kept, hidden = apply_suppressions(findings, results)
-    scopes = _scopes(project, options.paths)
     files = [m.path for m in project.tree.modules]
     ignores = project.config.per_file_ignores
     registry = rules_by_code()
+    kept, hidden = suppress(findings, results, _suppression_policy(project, files))
+    scopes = _scopes(project, options.paths)
     warn = (
         *project.config.warn,
         *options.warn,
@@ -199,6 +208,19 @@ def _check_project(options: CheckOptions) -> RunResult:
     )
 
 
+def _suppression_policy(project: Project, files: Sequence[str]) -> SuppressionPolicy:
+    """A code is judged on a file when it ran there: selected, and not switched off for the
+    file by per-file-ignores."""
+    file_set = frozenset(files)
+    ignores = project.config.per_file_ignores
+    return SuppressionPolicy(
+        known=frozenset(rules_by_code()),
+        judged=lambda path, code: code in project.enabled and not ignored_code(code, path, ignores),
+        require_reason=project.config.require_reason,
+        pinned=lambda path: pinned_file(path, files, file_set) or path,
+    )
+
+
 def _baseline(
     project: Project, options: CheckOptions, diagnostics: Sequence[Diagnostic], scope: set[str]
 ) -> baseline.Applied:
@@ -253,7 +275,8 @@ def check_sources(
     project = Project(config=config, tree=tree, enabled=codes, options=options, sources=encoded)
     settings = file_settings(project)
     results = [analyze_job((encoded[m.path], m, settings[m.role])) for m in modules]
-    diagnostics, _ = apply_suppressions(confirmed_findings(results), results)
+    policy = SuppressionPolicy(known=frozenset(rules_by_code()), judged=lambda _path, code: code in codes)
+    diagnostics, _ = suppress(confirmed_findings(results), results, policy)
     return sorted((d for d in diagnostics if d.code in codes), key=lambda d: d.sort_key)
 
 

@@ -9,21 +9,26 @@ from archlint.rules.context import DEFAULT_SESSION_NAMES, FileContext
 from archlint.rules.guard_clause import GuardClauseInRouteHandler
 from archlint.rules.handlers import LogicInRouteHandler
 from archlint.rules.layout import MissingLayerModule, UnexpectedModuleInDomain
+from archlint.rules.naming import ModuleNameNotSnakeCase
 from archlint.rules.packages import AdHocTopLevelPackage
 from archlint.rules.repository import CommitInRepository
 from archlint.rules.router import QueryInRouter, TransactionInRouter
 from archlint.rules.service import HTTPExceptionInService
+from archlint.rules.suppression import InvalidSuppression, UnusedSuppression
 from archlint.rules.syntax import UnparsableFile
 
 BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
     UnexpectedModuleInDomain,
     MissingLayerModule,
     AdHocTopLevelPackage,
+    ModuleNameNotSnakeCase,
     CommitInRepository,
     QueryInRouter,
     TransactionInRouter,
     LogicInRouteHandler,
     GuardClauseInRouteHandler,
+    UnusedSuppression,
+    InvalidSuppression,
     HTTPExceptionInService,
     UnparsableFile,
 )
