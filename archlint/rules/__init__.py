@@ -8,6 +8,13 @@ from archlint.rules.base import FileRule, ProjectRule, Rule
 from archlint.rules.context import DEFAULT_SESSION_NAMES, FileContext
 from archlint.rules.guard_clause import GuardClauseInRouteHandler
 from archlint.rules.handlers import LogicInRouteHandler
+from archlint.rules.imports import (
+    DomainsDependOnEachOther,
+    LayerOrderBroken,
+    RouterImportsDataLayer,
+    SharedImportsDomain,
+    UserContractBroken,
+)
 from archlint.rules.layout import MissingLayerModule, UnexpectedModuleInDomain
 from archlint.rules.packages import AdHocTopLevelPackage
 from archlint.rules.repository import CommitInRepository
@@ -16,6 +23,11 @@ from archlint.rules.service import HTTPExceptionInService
 from archlint.rules.syntax import UnparsableFile
 
 BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
+    LayerOrderBroken,
+    RouterImportsDataLayer,
+    DomainsDependOnEachOther,
+    SharedImportsDomain,
+    UserContractBroken,
     UnexpectedModuleInDomain,
     MissingLayerModule,
     AdHocTopLevelPackage,
