@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import grimp
 
@@ -107,20 +107,30 @@ class ContractRule(ProjectRule[NoOptions]):
         self, tree: ProjectTree, options: NoOptions, summaries: Mapping[str, FileSummary] = NO_SUMMARIES
     ) -> Iterator[Diagnostic]:
         imports = project_imports(tree, summaries, self.context)
-        seen: set[tuple[str, int | None, int | None, str]] = set()
+        chains: list[Chain] = []
         for spec in self.contracts(tree, imports):
             contract = build_contract(spec, imports.session)
-            for chain in run_contract(contract, imports.graph)[1]:
-                message = self.describe(chain, imports)
-                if message is None:
-                    continue
-                for d in findings_at_imports(
-                    self.code, self.name, chain, message, imports.index, imports.type_checking
-                ):
-                    key = (d.path, d.line, d.column, d.message)
-                    if key not in seen:
-                        seen.add(key)
-                        yield d
+            chains.extend(run_contract(contract, imports.graph)[1])
+        # One finding per import statement: the shortest chain through it, and how many more.
+        at: dict[tuple[str, int | None, int | None], list[Diagnostic]] = {}
+        for chain in sorted(set(chains), key=lambda c: (len(c), c)):
+            # A chain through what mounts the app (main.py, an aggregating router) is how
+            # the app is put together, not one module depending on another.
+            if any(m in imports.layering.composition for m in chain[1:-1]):
+                continue
+            message = self.describe(chain, imports)
+            if message is None:
+                continue
+            for d in findings_at_imports(
+                self.code, self.name, chain, message, imports.index, imports.type_checking
+            ):
+                at.setdefault((d.path, d.line, d.column), []).append(d)
+        for found in at.values():
+            more = len({d.message for d in found}) - 1
+            first = found[0]
+            yield replace(
+                first, message=first.message + (f" (and {more} more through this import)" if more else "")
+            )
 
 
 def generated_contracts(

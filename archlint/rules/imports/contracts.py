@@ -15,14 +15,10 @@ from typing import Any
 
 import grimp
 
-from archlint.core import SHARED_NAMES, ContractSpec, OptionValue, ProjectTree, Role, inside
+from archlint.core import ContractSpec, OptionValue, ProjectTree, Role
 from archlint.rules.imports.layers import DATA_LAYER, LAYER_ORDER, Layering, Unit
 
 Chain = tuple[str, ...]
-
-# Top-level names that compose the app rather than share code with it: they mount every
-# domain's router, so they import the domains by design.
-_COMPOSITION = frozenset({"__init__.py", "main.py", "app.py", "apis", "tests", "migrations", "alembic"})
 
 
 def _layer_text(units: Sequence[Unit]) -> str:
@@ -80,37 +76,9 @@ def independence_contracts(layering: Layering) -> list[ContractSpec]:
     return specs
 
 
-def shared_sources(tree: ProjectTree) -> tuple[str, ...]:
-    """Shared code: the layout's shared packages and modules (and the usual names of shared
-    toolkits: ``core``, ``common``, ``db`` ...) outside any domain, less what composes the app
-    (``main.py``, ``app.py``, aggregating routers)."""
-    names = {n.rstrip("/") for n in tree.layout.shared if "/" not in n.rstrip("/")} | SHARED_NAMES
-    tops: dict[str, set[str]] = defaultdict(set)  # top module -> the modules inside it
-    mixed: set[str] = set()
-    for info in tree.modules:
-        rest = inside(info.path, tree.source_root)
-        if info.domain is not None or rest is None or not info.module or info.role is Role.TESTS:
-            continue
-        top = rest.split("/")[0]
-        stem = top.removesuffix(".py")
-        if top in _COMPOSITION or (stem not in names and top not in names):
-            continue
-        depth = len(rest.removesuffix(".py").removesuffix("/__init__").split("/"))
-        parts = info.module.split(".")
-        package = ".".join(parts[: len(parts) - depth + 1])
-        if info.role is Role.ROUTER:
-            mixed.add(package)
-        else:
-            tops[package].add(info.module)
-    sources: list[str] = []
-    for package, modules in sorted(tops.items()):
-        sources.extend(sorted(modules) if package in mixed else [package])
-    return tuple(sources)
-
-
 def shared_contracts(tree: ProjectTree, layering: Layering) -> list[ContractSpec]:
     """IMP005: shared code does not import any domain."""
-    sources = shared_sources(tree)
+    sources = layering.shared
     domains = tuple(layering.outer_domains().get(None, ()))
     if not sources or not domains:
         return []

@@ -216,8 +216,13 @@ class SharedImportsDomain(ContractRule):
     def describe(self, chain: Chain, imports: ProjectImports) -> str | None:
         layering = imports.layering
         target = layering.domain_of(chain[-1])
-        # A chain through another domain first is that domain's finding, not a second one.
-        if target is None or any(layering.domain_of(m) is not None for m in chain[1:-1]):
+        # A chain through another domain, or through other shared code that imports the
+        # domain itself, is a finding of that module, not a second one here.
+        sources = layering.shared
+        if target is None or any(
+            layering.domain_of(m) is not None or any(m == s or m.startswith(s + ".") for s in sources)
+            for m in chain[1:-1]
+        ):
             return None
         return (
             f"shared '{chain[0]}' imports domain '{target}' ('{chain[-1]}'){via(chain)}: "

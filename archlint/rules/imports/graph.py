@@ -34,6 +34,15 @@ def ancestors(module: str) -> Iterable[str]:
         yield ".".join(parts[:end])
 
 
+def _nameable(module: str) -> bool:
+    """A module name grimp can hold: a file name with undecodable bytes makes none."""
+    try:
+        module.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return bool(module)
+
+
 def _statement(fact: ImportFact) -> str:
     """The import statement as written, near enough for import-linter's reports."""
     if fact.names:
@@ -48,13 +57,13 @@ class ImportIndex:
         self.modules: dict[str, ModuleInfo] = {}
         self._names: dict[str, str] = {}
         for info in tree.modules:
-            if not info.module:
+            if not _nameable(info.module):
                 continue
             self.modules.setdefault(info.module, info)
             for name in info.names:
                 self._alias(name, info.module)
         for info in tree.modules:
-            if info.module:
+            if _nameable(info.module):
                 self._alias(info.module, info.module)
         self.packages = frozenset(p for m in self.modules for p in ancestors(m)) - self.modules.keys()
         self.edges: list[Edge] = []
@@ -64,6 +73,8 @@ class ImportIndex:
             if summary is None or info.role is Role.TESTS or self.modules.get(info.module) is not info:
                 continue
             for fact in summary.imports:
+                if not _nameable(fact.module):
+                    continue
                 for imported, external in self._resolve(fact):
                     if imported != info.module:
                         self._add(Edge(info.module, imported, fact, external))

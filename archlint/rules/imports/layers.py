@@ -11,14 +11,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
-from archlint.core import ModuleInfo, ProjectTree, Role, inside
+from archlint.core import SHARED_NAMES, ModuleInfo, ProjectTree, Role, inside
 from archlint.rules.imports.graph import ancestors
 
 # Higher layers first: a module may import the layers below its own, never those above.
 LAYER_ORDER = (Role.ROUTER, Role.DEPENDENCIES, Role.SERVICE, Role.REPOSITORY, Role.MODELS)
 DATA_LAYER = frozenset({Role.REPOSITORY, Role.MODELS})
 _UNIT_ROLES = frozenset(LAYER_ORDER)
+
+# Top-level names that compose the app rather than share code with it: they mount every
+# domain's router, so they import the domains by design.
+COMPOSITION = frozenset({"__init__.py", "main.py", "app.py", "apis"})
+# A package named ``api/`` holds routes in one app and the clients of other services' APIs
+# in the next (``sdk/api/aws.py``): on its name alone it plays no layer in the contracts.
+_AMBIGUOUS = frozenset({"api/"})
+_NOT_SHARED = COMPOSITION | {"tests", "migrations", "alembic"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +71,9 @@ class Layering:
                 depth = len(_in_domain_parts(info))
                 self.containers[info.domain] = ".".join(parts[: len(parts) - depth])
         units: dict[str, Unit] = {}
+        self.composition: frozenset[str] = frozenset(i.module for i in infos if self._composes(i))
         for info in infos:
-            if info.role not in _UNIT_ROLES:
+            if info.role not in _UNIT_ROLES or info.matched in _AMBIGUOUS or self._toolkit(info):
                 continue
             container = self.containers.get(info.domain, "") if info.domain is not None else ""
             rest = info.module[len(container) + 1 :] if container else info.module
@@ -75,6 +85,31 @@ class Layering:
                     break
         self.units = tuple(sorted(units.values(), key=lambda u: u.module))
         self._by_module = units
+
+    def _outside(self, info: ModuleInfo) -> list[str] | None:
+        """The path of a module outside any domain, in parts, from the source root."""
+        if info.domain is not None:
+            return None
+        return (inside(info.path, self.tree.source_root) or info.path).split("/")
+
+    def _composes(self, info: ModuleInfo) -> bool:
+        """What mounts the domains' routers: the app (``main.py``, ``app.py``, the source root
+        package), an ``apis/`` package, an aggregating router outside the domains."""
+        parts = self._outside(info)
+        return parts is not None and (info.role is Role.ROUTER or parts[0] in COMPOSITION)
+
+    def _toolkit(self, info: ModuleInfo) -> bool:
+        """A layer name inside a shared toolkit (``core/dependencies.py``, ``common/service.py``)
+        is infrastructure, not the app's layer; its data layer (``db/repositories/``) is."""
+        parts = self._outside(info)
+        return (
+            parts is not None and info.role not in DATA_LAYER and any(p in SHARED_NAMES for p in parts[:-1])
+        )
+
+    @cached_property
+    def shared(self) -> tuple[str, ...]:
+        """The shared code's modules and packages (see ``shared_sources``)."""
+        return shared_sources(self.tree)
 
     def unit_of(self, module: str) -> Unit | None:
         """The unit holding ``module``, if it is in one."""
@@ -120,3 +155,31 @@ class Layering:
             )
             groups[self.containers[parent] if parent is not None else None].append(container)
         return dict(groups)
+
+
+def shared_sources(tree: ProjectTree) -> tuple[str, ...]:
+    """Shared code: the layout's shared packages and modules (and the usual names of shared
+    toolkits: ``core``, ``common``, ``db`` ...) outside any domain, less what composes the app
+    (``main.py``, ``app.py``, aggregating routers)."""
+    names = {n.rstrip("/") for n in tree.layout.shared if "/" not in n.rstrip("/")} | SHARED_NAMES
+    tops: dict[str, set[str]] = defaultdict(set)  # top module -> the modules inside it
+    mixed: set[str] = set()
+    for info in tree.modules:
+        rest = inside(info.path, tree.source_root)
+        if info.domain is not None or rest is None or not info.module or info.role is Role.TESTS:
+            continue
+        top = rest.split("/")[0]
+        stem = top.removesuffix(".py")
+        if top in _NOT_SHARED or (stem not in names and top not in names):
+            continue
+        depth = len(rest.removesuffix(".py").removesuffix("/__init__").split("/"))
+        parts = info.module.split(".")
+        package = ".".join(parts[: len(parts) - depth + 1])
+        if info.role is Role.ROUTER:
+            mixed.add(package)
+        else:
+            tops[package].add(info.module)
+    sources: list[str] = []
+    for package, modules in sorted(tops.items()):
+        sources.extend(sorted(modules) if package in mixed else [package])
+    return tuple(sources)
