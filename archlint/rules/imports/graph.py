@@ -29,9 +29,9 @@ class Edge:
 
 def ancestors(module: str) -> Iterable[str]:
     """``a.b`` and ``a`` for ``a.b.c``."""
-    parts = module.split(".")
-    for end in range(len(parts) - 1, 0, -1):
-        yield ".".join(parts[:end])
+    while "." in module:
+        module = module.rpartition(".")[0]
+        yield module
 
 
 def _nameable(module: str) -> bool:
@@ -62,10 +62,9 @@ class ImportIndex:
             self.modules.setdefault(info.module, info)
             for name in info.names:
                 self._alias(name, info.module)
-        for info in tree.modules:
-            if _nameable(info.module):
-                self._alias(info.module, info.module)
         self.packages = frozenset(p for m in self.modules for p in ancestors(m)) - self.modules.keys()
+        self._names.update({name: name for name in (*self.modules, *self.packages)})
+        self._longest_memo: dict[str, str | None] = {}
         self.edges: list[Edge] = []
         self._facts: dict[tuple[str, str], list[ImportFact]] = {}
         for info in tree.modules:
@@ -82,8 +81,10 @@ class ImportIndex:
     def _alias(self, name: str, canonical: str) -> None:
         """``name`` (and, for a name that is a suffix of the canonical one, its ancestors) stands
         for ``canonical`` (and its ancestors)."""
+        if name == canonical:
+            return  # a module and its packages stand for themselves
         self._names.setdefault(name, canonical)
-        if canonical.endswith("." + name) or canonical == name:
+        if canonical.endswith("." + name):
             for alias, real in zip(ancestors(name), ancestors(canonical), strict=False):
                 self._names.setdefault(alias, real)
 
@@ -92,10 +93,16 @@ class ImportIndex:
         return self._names.get(name)
 
     def _longest(self, name: str) -> str | None:
-        found = self.lookup(name)
-        if found is not None:
-            return found
-        return next((f for a in ancestors(name) if (f := self.lookup(a)) is not None), None)
+        """The module ``name`` names, or the nearest package above it the tree holds."""
+        try:
+            return self._longest_memo[name]
+        except KeyError:
+            pass
+        found = self._names.get(name)
+        if found is None:
+            found = next((f for a in ancestors(name) if (f := self._names.get(a)) is not None), None)
+        self._longest_memo[name] = found
+        return found
 
     def _resolve(self, fact: ImportFact) -> list[tuple[str, bool]]:
         targets: list[tuple[str, bool]] = []

@@ -160,21 +160,28 @@ class Layering:
 def shared_sources(tree: ProjectTree) -> tuple[str, ...]:
     """Shared code: the layout's shared packages and modules (and the usual names of shared
     toolkits: ``core``, ``common``, ``db`` ...) outside any domain, less what composes the app
-    (``main.py``, ``app.py``, aggregating routers)."""
-    names = {n.rstrip("/") for n in tree.layout.shared if "/" not in n.rstrip("/")} | SHARED_NAMES
-    tops: dict[str, set[str]] = defaultdict(set)  # top module -> the modules inside it
+    (``main.py``, ``app.py``, aggregating routers). A module is shared by the first package (or
+    module) on its dotted name, below the root package, named so: ``src.core.db`` by
+    ``src.core``, ``shop.db`` by itself."""
+    files = {n.rstrip("/") for n in tree.layout.shared if "/" not in n.rstrip("/")} - _NOT_SHARED
+    names = {n.removesuffix(".py") for n in files if n.endswith(".py")}
+    folders = {n for n in files if not n.endswith(".py")} | SHARED_NAMES
+    tops: dict[str, set[str]] = defaultdict(set)  # shared package -> the modules inside it
     mixed: set[str] = set()
     for info in tree.modules:
-        rest = inside(info.path, tree.source_root)
-        if info.domain is not None or rest is None or not info.module or info.role is Role.TESTS:
+        if info.domain is not None or not info.module or info.role is Role.TESTS:
             continue
-        top = rest.split("/")[0]
-        stem = top.removesuffix(".py")
-        if top in _NOT_SHARED or (stem not in names and top not in names):
-            continue
-        depth = len(rest.removesuffix(".py").removesuffix("/__init__").split("/"))
         parts = info.module.split(".")
-        package = ".".join(parts[: len(parts) - depth + 1])
+        last = len(parts) - (0 if info.is_package else 1)
+        found = next(
+            (i for i in range(1 if len(parts) > 1 else 0, len(parts)) if parts[i] in folders and i < last),
+            None,
+        )
+        if found is None and parts[-1] in names | folders and not info.is_package:
+            found = len(parts) - 1
+        if found is None:
+            continue
+        package = ".".join(parts[: found + 1])
         if info.role is Role.ROUTER:
             mixed.add(package)
         else:
