@@ -1,6 +1,7 @@
 """The model of archlint: data shared by every layer, with no I/O and no terminal code."""
 
 from archlint.core.errors import ArchlintError, ConfigError, UsageError, toml_type_name
+from archlint.core.graph import DependencyGraph, GraphEdge, GraphNode
 from archlint.core.imports import (
     ContractSpec,
     ImportSettings,
@@ -63,10 +64,13 @@ __all__ = [
     "ClassInfo",
     "ConfigError",
     "ContractSpec",
+    "DependencyGraph",
     "Diagnostic",
     "FileResult",
     "FileSummary",
     "Finding",
+    "GraphEdge",
+    "GraphNode",
     "ImportFact",
     "ImportSettings",
     "Layout",

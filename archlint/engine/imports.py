@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from archlint.core import ContractSpec, OptionValue
+from archlint.core import ContractSpec, DependencyGraph, Diagnostic, Finding, OptionValue, ProjectContext
+from archlint.engine.perfile import analyze_all
 from archlint.engine.project import CheckOptions, resolve_project
+from archlint.engine.suppressions import apply_suppressions
 from archlint.rules.imports import generated_contracts
+from archlint.rules.imports.depgraph import dependency_graph as build_graph
 
 
 def contracts_for(
@@ -19,3 +22,19 @@ def contracts_for(
     return generated_contracts(
         project.tree, codes, include_type_checking=project.imports.include_type_checking
     )
+
+
+def dependency_graph(options: CheckOptions, *, layers: bool = False) -> DependencyGraph:
+    """The graph ``archlint graph`` draws for the project at ``options.paths``: the import
+    rules the project runs mark the edges that break their contracts, unless an inline
+    suppression hides every finding of that edge."""
+    project = resolve_project(options)
+    results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache)
+    summaries = {r.info.path: r.summary for r in results if r.summary is not None}
+    context = ProjectContext(imports=project.imports)
+
+    def kept(diagnostic: Diagnostic) -> bool:
+        return bool(apply_suppressions([Finding(diagnostic)], results)[0])
+
+    codes = [code for code in project.enabled if code.startswith("IMP")]
+    return build_graph(project.tree, summaries, context, codes, layers=layers, kept=kept)

@@ -103,34 +103,41 @@ class ContractRule(ProjectRule[NoOptions]):
         """The finding's message for a chain breaking the rule's contracts (None: not one)."""
         raise NotImplementedError
 
-    def check(
-        self, tree: ProjectTree, options: NoOptions, summaries: Mapping[str, FileSummary] = NO_SUMMARIES
-    ) -> Iterator[Diagnostic]:
+    def violations(
+        self, tree: ProjectTree, summaries: Mapping[str, FileSummary]
+    ) -> Iterator[tuple[Chain, list[Diagnostic]]]:
+        """Each chain breaking the rule's contracts (shortest first) with its findings, one
+        per import statement of its first link."""
         imports = project_imports(tree, summaries, self.context)
         chains: list[Chain] = []
         for spec in self.contracts(tree, imports):
             contract = build_contract(spec, imports.session)
             chains.extend(run_contract(contract, imports.graph)[1])
-        # One finding per import statement: the shortest chain through it, and how many more.
-        at: dict[tuple[str, int | None, int | None], list[Diagnostic]] = {}
         for chain in sorted(set(chains), key=lambda c: (len(c), c)):
             # A chain through what mounts the app (main.py, an aggregating router) is how
             # the app is put together, not one module depending on another.
             if any(m in imports.layering.composition for m in chain[1:-1]):
                 continue
             message = self.describe(chain, imports)
-            if message is None:
-                continue
-            for d in findings_at_imports(
-                self.code, self.name, chain, message, imports.index, imports.type_checking
-            ):
+            if message is not None:
+                found = findings_at_imports(
+                    self.code, self.name, chain, message, imports.index, imports.type_checking
+                )
+                yield chain, list(found)
+
+    def check(
+        self, tree: ProjectTree, options: NoOptions, summaries: Mapping[str, FileSummary] = NO_SUMMARIES
+    ) -> Iterator[Diagnostic]:
+        # One finding per import statement: the shortest chain through it, and how many more.
+        at: dict[tuple[str, int | None, int | None], list[Diagnostic]] = {}
+        for _, found in self.violations(tree, summaries):
+            for d in found:
                 at.setdefault((d.path, d.line, d.column), []).append(d)
         for found in at.values():
             more = len({d.message for d in found}) - 1
             first = found[0]
-            yield replace(
-                first, message=first.message + (f" (and {more} more through this import)" if more else "")
-            )
+            suffix = f" (and {more} more through this import)" if more else ""
+            yield replace(first, message=first.message + suffix)
 
 
 def generated_contracts(
