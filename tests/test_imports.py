@@ -74,11 +74,11 @@ def test_imp001_reports_what_lint_imports_reports_for_the_same_contracts(
 
 
 def test_a_broken_own_contract_is_named_and_a_kept_one_is_silent() -> None:
-    broken = check(CheckOptions(paths=(FIXTURES / "own-contracts/violating",), use_cache=False))
+    broken = check(CheckOptions(paths=(FIXTURES / "shapes/own-contracts/violating",), use_cache=False))
     messages = sorted(d.message for d in broken.diagnostics if d.code == "IMP006")
     assert any("'Orders reach the database only through their repository'" in m for m in messages)
     assert any("'Orders and users stay apart'" in m for m in messages)
-    kept = check(CheckOptions(paths=(FIXTURES / "own-contracts/clean",), use_cache=False))
+    kept = check(CheckOptions(paths=(FIXTURES / "shapes/own-contracts/clean",), use_cache=False))
     assert kept.diagnostics == ()
 
 
