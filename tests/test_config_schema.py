@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from archlint.config import LAYOUT_KEYS, TOP_LEVEL_KEYS
+from archlint.config import IMPORTS_KEYS, LAYOUT_KEYS, TOP_LEVEL_KEYS
 from archlint.core import ConfigError, Role, UsageError
 from archlint.engine.effective import effective_settings
 from archlint.engine.initconfig import plan
@@ -109,6 +109,15 @@ def test_layout_keys_match_the_loader() -> None:
     assert set(layout["properties"]) == LAYOUT_KEYS
     assert layout["additionalProperties"] is False
     assert all("-" not in key and "_" not in key for key in LAYOUT_KEYS), "add pattern properties"
+
+
+def test_imports_keys_match_the_loader() -> None:
+    imports = SCHEMA["properties"]["imports"]
+    assert set(imports["properties"]) == IMPORTS_KEYS
+    assert imports["additionalProperties"] is False
+    for key in IMPORTS_KEYS:
+        assert schema_errors({"imports": {key.replace("-", "_"): True}}) == []
+        assert schema_errors({"imports": {key: "yes"}})
 
 
 def test_role_names_match_the_role_enum() -> None:

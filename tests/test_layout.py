@@ -170,6 +170,7 @@ SHAPE_LAYOUTS = {
     "db-entities": ("by-layer", LayoutMode.DETECTED),
     "house-spelling": ("layered-v1", LayoutMode.DETECTED),
     "nested-areas": ("layered-v1", LayoutMode.DETECTED),
+    "own-contracts": ("layered-v1", LayoutMode.DETECTED),
     "shop-server": ("layered-v1", LayoutMode.DETECTED),
     "sub-packages": ("modular-monolith", LayoutMode.DETECTED),
     "template": ("by-layer", LayoutMode.DETECTED),

@@ -44,8 +44,13 @@ def test_tree_case(rule: type[Rule[object]], case: TreeCase, tmp_path: Path) -> 
     for name in case.files:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("")
+        path.write_text(case.sources.get(name, ""))
     result = check(CheckOptions(paths=(tmp_path,), preset=case.preset, select=(rule.code,)))
+    if case.sources:
+        found = sorted((d.path, d.line, d.column) for d in result.diagnostics)
+        assert found == sorted(case.at), [d.message for d in result.diagnostics]
+        assert all(d.code == rule.code for d in result.diagnostics)
+        return
     # A folder finding is pinned to the folder's first module: map it back to the folder.
     flagged = sorted(
         next((e for e in case.expected if d.path == e or d.path.startswith(e + "/")), d.path)

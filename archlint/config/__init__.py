@@ -40,8 +40,10 @@ TOP_LEVEL_KEYS = frozenset(
         "per-file-ignores",
         "max-file-size",
         "require-reason",
+        "imports",
     }
 )
+IMPORTS_KEYS = frozenset({"include-type-checking"})
 LAYOUT_KEYS = frozenset({"domains", "shared", "roles", "required", "allow"})
 SELECTOR_KEYS = frozenset({"select", "ignore", "extend-select", "warn"})
 
@@ -93,6 +95,7 @@ class Config:
     warn: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     require_reason: bool = False
+    include_type_checking: bool = False
     spellings: Mapping[str, str] = field(default_factory=dict)
 
     def key_error(self, key: str, problem: str) -> ConfigError:
@@ -355,6 +358,9 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
     per_file_ignores = {
         pattern: ignores_reader.selectors(ignores_table, pattern) or () for pattern in ignores_table
     }
+    imports_reader = reader.child("imports")
+    imports_table = imports_reader.normalise(reader.table(data, "imports"))
+    imports_reader.known(imports_table, IMPORTS_KEYS)
     rules_table = reader.table(data, "rules")
     rules_reader = reader.child("rules")
     rules: dict[str, Mapping[str, object]] = {}
@@ -386,8 +392,9 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
         warn=reader.selectors(data, "warn") or (),
         per_file_ignores=per_file_ignores,
         require_reason=reader.boolean(data, "require-reason") or False,
+        include_type_checking=bool(imports_reader.boolean(imports_table, "include-type-checking")),
         spellings=dict(reader.written),
     )
 
 
-__all__ = ["Config", "LayoutOverrides", "find_config", "load_config", "toml_key"]
+__all__ = ["IMPORTS_KEYS", "Config", "LayoutOverrides", "find_config", "load_config", "toml_key"]

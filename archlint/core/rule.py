@@ -63,11 +63,16 @@ def invalid(
 @dataclass(frozen=True, slots=True)
 class TreeCase:
     """An inline case for a project rule: a file tree under a preset (None: no config, the
-    layout detected) and the paths it flags."""
+    layout detected) and the paths it flags. ``sources`` holds the text of the files that are
+    not empty (a ``pyproject.toml`` or ``.importlinter`` among them, if the case needs one);
+    ``at`` is where the rule must report, as (path, line, column), for rules whose findings
+    have a position."""
 
     preset: str | None
     files: tuple[str, ...]
     expected: tuple[str, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
+    at: tuple[tuple[str, int, int], ...] = ()
 
 
 def valid_tree(preset: str | None, *files: str) -> TreeCase:
@@ -78,3 +83,15 @@ def valid_tree(preset: str | None, *files: str) -> TreeCase:
 def invalid_tree(preset: str | None, *files: str, flagged: tuple[str, ...]) -> TreeCase:
     """A tree the rule must flag at exactly the ``flagged`` paths."""
     return TreeCase(preset=preset, files=files, expected=flagged)
+
+
+def valid_sources(preset: str | None, sources: Mapping[str, str]) -> TreeCase:
+    """A tree of files with their text that the rule must stay silent on."""
+    return TreeCase(preset=preset, files=tuple(sources), sources=sources)
+
+
+def invalid_sources(preset: str | None, sources: Mapping[str, str], *at: tuple[str, int, int]) -> TreeCase:
+    """A tree of files with their text that the rule must flag exactly at ``at``: (path, line,
+    column) with 1-based line and column."""
+    flagged = tuple(dict.fromkeys(path for path, _, _ in at))
+    return TreeCase(preset=preset, files=tuple(sources), expected=flagged, sources=sources, at=at)

@@ -117,6 +117,10 @@ def _context() -> multiprocessing.context.BaseContext:
 def _worker_init(parent: int) -> None:
     """Workers leave Ctrl-C to the parent, and die with it (Linux): a killed run leaves no
     process behind. ``parent`` is the pid that started the pool."""
+    _arm(parent)
+
+
+def _arm(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The parent's Python-level SIGTERM handler would only run between bytecodes; the
     # default action ends a worker even while it waits in C.
@@ -129,6 +133,24 @@ def _worker_init(parent: int) -> None:
             pass
     if os.getppid() != parent:
         os._exit(1)  # the parent died before the death signal was armed: nobody waits for us
+
+
+_FORKING_PARENT = [0]
+
+
+def _before_fork() -> None:
+    _FORKING_PARENT[0] = os.getpid()
+
+
+def _after_fork_in_child() -> None:
+    """Armed at once in every process forked from a run, before anything can block: a child
+    forked while another thread held a lock may never reach the pool's initializer, and must
+    still die with the run rather than outlive it holding its pipes."""
+    _arm(_FORKING_PARENT[0])
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
 
 
 def _in_pool(
@@ -153,8 +175,14 @@ def _in_pool(
             fresh.append(_isolated(job))
             if progress is not None:
                 progress(len(fresh), len(jobs))
+    except BaseException:
+        # Ctrl-C, SIGTERM or a crash: end the workers now, whatever path the exit then takes
+        # (an interpreter exit would otherwise join workers still waiting for tasks).
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        raise
     finally:
-        # Never wait for running workers on the way out (Ctrl-C, a crash): they die with us.
+        # Never wait for running workers on the way out: they die with us.
         pool.shutdown(wait=False, cancel_futures=True)
     return fresh
 

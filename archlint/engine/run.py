@@ -18,6 +18,7 @@ from archlint.core import (
     Finding,
     LayoutMode,
     ModuleInfo,
+    ProjectContext,
     ProjectTree,
     Role,
     RunResult,
@@ -49,9 +50,10 @@ def project_findings(project: Project, results: Sequence[FileResult]) -> list[Fi
     registry = rules_by_code()
     summaries = {r.info.path: r.summary for r in results if r.summary is not None}
     findings: list[Finding] = []
+    context = ProjectContext(imports=project.imports)  # one per run: its memo is shared
     for code, rule in sorted(registry.items()):
         if code in project.enabled and issubclass(rule, ProjectRule):
-            checker = rule()
+            checker = rule(context)
             found = checker.check(project.tree, project.options[code], summaries)
             findings.extend(Finding(d) for d in found)
     return findings

@@ -8,6 +8,13 @@ from archlint.rules.base import FileRule, ProjectRule, Rule
 from archlint.rules.context import DEFAULT_SESSION_NAMES, FileContext
 from archlint.rules.guard_clause import GuardClauseInRouteHandler
 from archlint.rules.handlers import LogicInRouteHandler
+from archlint.rules.imports import (
+    DomainsDependOnEachOther,
+    LayerOrderBroken,
+    RouterImportsDataLayer,
+    SharedImportsDomain,
+    UserContractBroken,
+)
 from archlint.rules.layout import MissingLayerModule, UnexpectedModuleInDomain
 from archlint.rules.naming import ModuleNameNotSnakeCase
 from archlint.rules.packages import AdHocTopLevelPackage
@@ -18,6 +25,11 @@ from archlint.rules.suppression import InvalidSuppression, UnusedSuppression
 from archlint.rules.syntax import UnparsableFile
 
 BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
+    LayerOrderBroken,
+    RouterImportsDataLayer,
+    DomainsDependOnEachOther,
+    SharedImportsDomain,
+    UserContractBroken,
     UnexpectedModuleInDomain,
     MissingLayerModule,
     AdHocTopLevelPackage,

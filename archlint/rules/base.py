@@ -13,6 +13,7 @@ from archlint.core import (
     Diagnostic,
     FileSummary,
     NoOptions,
+    ProjectContext,
     ProjectTree,
     Role,
     RuleMeta,
@@ -85,7 +86,11 @@ class FileRule(Rule[OptionsT]):
 
 class ProjectRule(Rule[OptionsT]):
     """A rule over the whole classified project: its tree (file paths, roles, domains) and the
-    summary of every file that has one, by path."""
+    summary of every file that has one, by path. ``context`` holds what the run knows besides
+    (import settings, a memo the rules of one run share)."""
+
+    def __init__(self, context: ProjectContext | None = None) -> None:
+        self.context = context if context is not None else ProjectContext()
 
     def check(
         self, tree: ProjectTree, options: OptionsT, summaries: Mapping[str, FileSummary] = NO_SUMMARIES
