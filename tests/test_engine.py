@@ -532,7 +532,8 @@ def test_the_trigger_prefilter_changes_no_finding_on_any_fixture(monkeypatch: py
 
 
 def test_http_exception_words_follow_subclasses_and_aliases_across_files() -> None:
-    from archlint.rules.service import HTTP_EXCEPTIONS, subclass_words
+    from archlint.rules.http import HTTP_EXCEPTIONS
+    from archlint.rules.words import subclass_words
 
     sources = [
         b"from fastapi import HTTPException\nclass DetailedHTTPException(HTTPException):\n    pass\n",

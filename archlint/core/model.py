@@ -113,6 +113,8 @@ class Requirement(str, enum.Enum):
 
     HTTP_EXCEPTION = "http_exception"
     SESSION_TYPE = "session_type"
+    NOT_SESSION_TYPE = "not_session_type"  # the finding stands unless the name is a session type
+    RESPONSE_TYPE = "response_type"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,12 @@ from archlint.rules.handlers import LogicInRouteHandler
 from archlint.rules.layout import MissingLayerModule, UnexpectedModuleInDomain
 from archlint.rules.naming import ModuleNameNotSnakeCase
 from archlint.rules.packages import AdHocTopLevelPackage
-from archlint.rules.repository import CommitInRepository
+from archlint.rules.repository import CommitInRepository, HTTPExceptionInRepository
 from archlint.rules.router import QueryInRouter, TransactionInRouter
-from archlint.rules.service import HTTPExceptionInService
+from archlint.rules.service import HTTPExceptionInService, QueryInService
 from archlint.rules.suppression import InvalidSuppression, UnusedSuppression
 from archlint.rules.syntax import UnparsableFile
+from archlint.rules.transport import TransportInService
 
 BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
     UnexpectedModuleInDomain,
@@ -23,6 +24,7 @@ BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
     AdHocTopLevelPackage,
     ModuleNameNotSnakeCase,
     CommitInRepository,
+    HTTPExceptionInRepository,
     QueryInRouter,
     TransactionInRouter,
     LogicInRouteHandler,
@@ -30,6 +32,8 @@ BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
     UnusedSuppression,
     InvalidSuppression,
     HTTPExceptionInService,
+    TransportInService,
+    QueryInService,
     UnparsableFile,
 )
 

@@ -39,6 +39,9 @@ class Rule(Generic[OptionsT]):
     name: ClassVar[str]
     summary: ClassVar[str]
     roles: ClassVar[frozenset[Role]] = frozenset()
+    # The rule runs only in a project holding a module of each of these roles (SVC003 asks
+    # services to leave SQL to a data layer only where the project has one).
+    needs_roles: ClassVar[frozenset[Role]] = frozenset()
     presets: ClassVar[frozenset[str]] = ALL_PRESETS
     severity: ClassVar[Severity] = Severity.ERROR  # what `warn` (config or --warn) lowers
     options_type: ClassVar[type] = NoOptions

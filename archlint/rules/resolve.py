@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from archlint.core import ClassInfo, FileResult, Finding, Pending, Requirement
-from archlint.rules.service import HTTP_EXCEPTIONS
+from archlint.rules.http import HTTP_EXCEPTIONS
 from archlint.rules.sessions import SESSION_TYPES
+from archlint.rules.transport import RESPONSE_TYPES
 
 _MAX_HOPS = 16
 
@@ -78,13 +79,20 @@ class Resolver:
         """Whether a pending finding stands, now that the whole project is known."""
         if pending.requires is Requirement.HTTP_EXCEPTION:
             return self.is_http_exception(pending.qualname)
-        if self.is_session_type(pending.qualname):
+        if pending.requires is Requirement.RESPONSE_TYPE:
+            return self._subclass_of(pending.qualname, RESPONSE_TYPES, set())
+        if pending.requires is Requirement.NOT_SESSION_TYPE:
+            return not self._session_like(pending.qualname, pending.fallback)
+        return self._session_like(pending.qualname, pending.fallback)
+
+    def _session_like(self, qualname: str, fallback: bool) -> bool:
+        if self.is_session_type(qualname):
             return True
-        if self.is_known(pending.qualname):
+        if self.is_known(qualname):
             return False
         # A project name the project never defines: fall back to the session-name rule.
         # A third-party name that is not a session type is simply not a session.
-        return pending.fallback and pending.qualname.split(".")[0] in self.roots
+        return fallback and qualname.split(".")[0] in self.roots
 
 
 def _rebase(qualname: str, canonical: str, name: str) -> str:
