@@ -42,16 +42,19 @@ REQUEST_INPUTS = frozenset(
 )
 
 
-def _names_request_input(ctx: FileContext, expr: cst.BaseExpression, counts: Callable[[str], bool]) -> bool:
+def names_request_input(
+    ctx: FileContext, expr: cst.BaseExpression, counts: Callable[[str], bool] = lambda _: True
+) -> bool:
+    """Whether ``expr`` (a default or an annotation) names a request input ``counts`` accepts."""
     if isinstance(expr, cst.Call):
-        return _names_request_input(ctx, expr.func, counts)
+        return names_request_input(ctx, expr.func, counts)
     if isinstance(expr, cst.Subscript):  # Annotated[str, Header()], Optional[Request]
         return any(
-            isinstance(e.slice, cst.Index) and _names_request_input(ctx, e.slice.value, counts)
+            isinstance(e.slice, cst.Index) and names_request_input(ctx, e.slice.value, counts)
             for e in expr.slice
         )
     if isinstance(expr, cst.BinaryOperation):  # Request | None
-        return _names_request_input(ctx, expr.left, counts) or _names_request_input(ctx, expr.right, counts)
+        return names_request_input(ctx, expr.left, counts) or names_request_input(ctx, expr.right, counts)
     qualname = ctx.qualname(expr)
     return qualname is not None and qualname in REQUEST_INPUTS and counts(qualname)
 
@@ -67,14 +70,14 @@ def http_dependency(
         pieces = [param.default] if param.default is not None else []
         if param.annotation is not None:
             pieces.append(param.annotation.annotation)
-        if any(_names_request_input(ctx, piece, counts) for piece in pieces):
+        if any(names_request_input(ctx, piece, counts) for piece in pieces):
             return True
     return False
 
 
-def in_http_dependency(ctx: FileContext, counts: Callable[[str], bool] = lambda _: True) -> bool:
+def in_http_dependency(ctx: FileContext) -> bool:
     """Whether the walk is inside (or in the signature of) a FastAPI dependency function."""
-    return any(http_dependency(ctx, f, counts) for f in ctx.function_stack)
+    return any(http_dependency(ctx, f) for f in ctx.function_stack)
 
 
 class HTTPErrorInLayer(FileRule[NoOptions]):

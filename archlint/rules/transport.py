@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from archlint.core import Requirement, Role, invalid, valid
 from archlint.rules.base import FileRule
-from archlint.rules.http import HTTP_EXCEPTIONS, in_http_dependency
+from archlint.rules.http import HTTP_EXCEPTIONS, http_dependency, names_request_input
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -72,9 +72,11 @@ class TransportInService(FileRule[TransportOptions]):
     fastapi; fastapi.Request`). Each use is reported (an annotation, a call, `status.HTTP_...`),
     at most once per statement; the import itself is not.
 
-    Not flagged: a FastAPI dependency kept in the services module (a function taking
-    `Depends()`, `Header()`, `Query()` ... parameters: reading the request is its job; a
-    `request: Request` parameter alone does not make one), starlette helpers that are no
+    Not flagged: a FastAPI dependency kept in the services module, i.e. a function taking
+    `Depends()`, `Header()`, `Query()` ... parameters, or nothing but request objects
+    (`get_current_user(request: Request)`): reading the request is its job. A function
+    that takes the request next to plain values (`run_task(request, task_id)`) or a method
+    is service code. Also not flagged: starlette helpers that are no
     transport (`run_in_threadpool`, `BackgroundTasks`), and status codes passed to an
     `HTTPException`: they are part of the exception, which SVC001 reports.
 
@@ -168,11 +170,22 @@ class TransportInService(FileRule[TransportOptions]):
         ),
         valid(
             "from typing import Annotated\n"
-            "from fastapi import Depends, Header, Request\n"
+            "from fastapi import Depends, Header, Request, WebSocket\n"
             "async def current_user(request: Request, token: Annotated[str, Header()]):\n"
             "    return request.state.user\n"
             "def get_service(request: Request, db=Depends(get_db)):\n"
-            "    return OrderService(db, request.app.state.cache)\n",
+            "    return OrderService(db, request.app.state.cache)\n"
+            "def client_ip(request: Request, ws: WebSocket | None = None) -> str:\n"
+            "    return request.client.host\n",
+            role=SERVICE,
+        ),
+        invalid(
+            "from starlette.requests import Request\n"
+            "from starlette import status as codes\n"
+            "async def run_task(request: Request, task_id: str):\n"
+            "    return codes.HTTP_202_ACCEPTED\n",
+            (3, 29),
+            (4, 12),
             role=SERVICE,
         ),
         valid(
@@ -215,6 +228,19 @@ class TransportInService(FileRule[TransportOptions]):
         self._reported: set[int] = set()
         self._http_errors: list[cst.Call] = []
         self._importing = False
+
+    def _dependency(self, function: cst.FunctionDef) -> bool:
+        """A FastAPI dependency: it takes request inputs other than the transport objects
+        (``Depends()``, ``Header()`` ...), or it takes nothing but request inputs
+        (``get_current_user(request: Request)``). A function that also takes plain values
+        (``run_task(request: Request, task_id: str)``) is a service function."""
+        if http_dependency(self.ctx, function, lambda q: not self._banned(q)):
+            return True
+        params = function.params
+        every = (*params.posonly_params, *params.params, *params.kwonly_params)
+        return bool(every) and all(
+            p.annotation is not None and names_request_input(self.ctx, p.annotation.annotation) for p in every
+        )
 
     def _banned(self, qualname: str) -> bool:
         return any(qualname == b or qualname.startswith(b + ".") for b in self.options.banned_names)
@@ -295,7 +321,7 @@ class TransportInService(FileRule[TransportOptions]):
         )
         if not (banned or maybe_response):
             return
-        if in_http_dependency(self.ctx, lambda q: not self._banned(q)):
+        if any(self._dependency(f) for f in self.ctx.function_stack):
             return  # a FastAPI dependency kept in the services module reads the request by design
         self._reported.add(id(statement))
         message = (
