@@ -69,6 +69,20 @@ class CommitInRepository(FileRule[NoOptions]):
     presets = DATA_LAYER_PRESETS
     cases = (
         invalid(
+            "import sqlalchemy.ext.asyncio as aio\n"
+            "class OrderRepository:\n"
+            "    def __init__(self, s: aio.AsyncSession):\n"
+            "        self.s = s\n"
+            "    async def save_all(self, orders):\n"
+            "        async def one(order):\n"
+            "            self.s.add(order)\n"
+            "            await self.s.commit()\n"
+            "        for order in orders:\n"
+            "            await one(order)\n",
+            (8, 19),
+            role=REPOSITORY,
+        ),
+        invalid(
             "class OrderRepository:\n"
             "    def __init__(self, session: AsyncSession) -> None:\n"
             "        self.session = session\n"

@@ -65,6 +65,18 @@ class QueryInRouter(SqlWork):
     roles = frozenset({ROUTER})
     cases = (
         invalid(
+            "import sqlmodel as sm\n"
+            "import fastapi\n"
+            "items = fastapi.APIRouter()\n"
+            "@items.get('/')\n"
+            "def list_items(db: sm.Session):\n"
+            "    def page(n):\n"
+            "        return db.exec(sm.select(Item).offset(n)).all()\n"
+            "    return page(0)\n",
+            (7, 16),
+            role=ROUTER,
+        ),
+        invalid(
             "from sqlalchemy import select\n"
             "from fastapi import APIRouter\n"
             "router = APIRouter()\n"
@@ -230,6 +242,27 @@ class TransactionInRouter(FileRule[NoOptions]):
     roles = frozenset({ROUTER})
     triggers = _ROUTER_TRANSACTION_METHODS
     cases = (
+        invalid(
+            "import sqlalchemy.orm as orm\n"
+            "@router.post('/')\n"
+            "def create(body, s: orm.Session):\n"
+            "    def save():\n"
+            "        s.add(Order(**body))\n"
+            "        s.commit()\n"
+            "    save()\n",
+            (6, 9),
+            role=ROUTER,
+        ),
+        valid(
+            "import sqlalchemy.orm as orm\n"
+            "@router.post('/')\n"
+            "async def create(body, service: OrderService):\n"
+            "    async def save(session: orm.Session):\n"
+            "        await service.create(body)\n"
+            "    tx = body.transaction\n"
+            "    tx.commit()\n",
+            role=ROUTER,
+        ),
         invalid(
             "async def create(body, session: AsyncSession):\n"
             "    session.add(Order(**body))\n"

@@ -58,6 +58,17 @@ class HTTPExceptionInService(HTTPErrorInLayer):
     presets = frozenset({"layered-v1", "modular-monolith", "domain-routers", "by-layer"})
     cases = (
         invalid(
+            "import fastapi.exceptions as fe\n"
+            "class OrderService:\n"
+            "    def cancel(self, order):\n"
+            "        def refuse(code):\n"
+            "            return fe.HTTPException(status_code=code)\n"
+            "        if order.shipped:\n"
+            "            raise refuse(409)\n",
+            (5, 20),
+            role=SERVICE,
+        ),
+        invalid(
             "from fastapi import HTTPException\n"
             "async def get(order_id):\n"
             "    raise HTTPException(status_code=404)\n",
