@@ -521,8 +521,10 @@ def test_the_trigger_prefilter_changes_no_finding_on_any_fixture(monkeypatch: py
     skipped: list[str] = []
     original = analyze._may_report
 
-    def spy(rule: type[FileRule[object]], source: bytes, extra: frozenset[str]) -> bool:
-        if not original(rule, source, extra):
+    def spy(
+        rule: type[FileRule[object]], source: bytes, extra: frozenset[str], options: object = None
+    ) -> bool:
+        if not original(rule, source, extra, options):
             skipped.append(rule.__name__)
         return True
 

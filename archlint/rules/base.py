@@ -71,6 +71,12 @@ class FileRule(Rule[OptionsT]):
     # None: the rule may report anywhere. A superset is always safe; a word missed is a bug.
     triggers: ClassVar[frozenset[str] | None] = None
 
+    @classmethod
+    def trigger_words(cls, options: object) -> frozenset[str] | None:
+        """The trigger words under the rule's options (``triggers``, unless the options name
+        what the rule looks for, as SVC002's ``banned_names`` do)."""
+        return cls.triggers
+
     def __init__(self, ctx: FileContext, options: OptionsT) -> None:
         self.ctx = ctx
         self.options = options

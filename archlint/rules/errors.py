@@ -116,6 +116,7 @@ class GenericExceptionInLayer(FileRule[NoOptions]):
     summary = "generic built-in exception raised in a service or the data layer"
     roles = frozenset({SERVICE, REPOSITORY})
     presets = frozenset({"modular-monolith"})
+    triggers = GENERIC_EXCEPTIONS
     cases = (
         invalid(
             "class WalletService:\n"

@@ -82,6 +82,8 @@ class ServiceBuiltInHandler(FileRule[NoOptions]):
     name = "service-built-in-handler"
     summary = "service or repository constructed in a route handler instead of injected with Depends"
     roles = frozenset({ROUTER})
+    # No trigger words: a class counts by its name's suffix or by where it is defined,
+    # neither of which a word list can name.
     cases = (
         invalid(
             "from app.orders.service import OrderService as Orders\n"

@@ -104,6 +104,7 @@ class SharedRequestResponseModel(FileRule[NoOptions]):
     summary = "one Pydantic model used as both a route's request body and its response model"
     roles = frozenset({ROUTER})
     presets = frozenset({"modular-monolith"})
+    triggers = ROUTE_METHODS  # no route decorator, no route
     cases = (
         invalid(
             "from app.users.schemas import User as UserSchema\n"

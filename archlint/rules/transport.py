@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archlint.core import Requirement, Role, invalid, valid
 from archlint.rules.base import FileRule
 from archlint.rules.http import HTTP_EXCEPTIONS, http_dependency, names_request_input
+from archlint.rules.words import subclass_words
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -125,6 +127,9 @@ class TransportInService(FileRule[TransportOptions]):
     roles = frozenset({SERVICE})
     presets = frozenset({"layered-v1", "modular-monolith", "domain-routers"})
     options_type = TransportOptions
+    # A transport name is reached through an import of its package (the first part of a
+    # banned name), or is one of the project's own response classes (the project words).
+    triggers = frozenset({name.split(".")[0] for name in DEFAULT_BANNED_NAMES})
     cases = (
         invalid(
             "from fastapi import Request as R, status\n"
@@ -222,6 +227,16 @@ class TransportInService(FileRule[TransportOptions]):
         ),
     )
 
+    @classmethod
+    def trigger_words(cls, options: object) -> frozenset[str] | None:
+        if isinstance(options, TransportOptions):
+            return frozenset(name.split(".")[0] for name in options.banned_names)
+        return cls.triggers
+
+    @classmethod
+    def project_words(cls, sources: Iterable[bytes]) -> frozenset[str]:
+        return subclass_words(list(sources), RESPONSE_TYPES)
+
     def __init__(self, ctx: FileContext, options: TransportOptions) -> None:
         super().__init__(ctx, options)
         self._skip: set[int] = set()
@@ -314,9 +329,12 @@ class TransportInService(FileRule[TransportOptions]):
             return
         banned = self._banned(qualname)
         # A project class named like a response may subclass one: the project phase decides.
+        words = self.ctx.project_words.get(self.code)
+        name = qualname.rpartition(".")[2]
         maybe_response = (
             not banned
-            and qualname.rpartition(".")[2].endswith("Response")
+            and name.endswith("Response")
+            and (words is None or name in words)
             and not qualname.startswith(("fastapi.", "starlette.", "builtins."))
         )
         if not (banned or maybe_response):
