@@ -24,6 +24,7 @@ from archlint.engine.project import CheckOptions, resolve_project
 from archlint.engine.run import read_layout
 from archlint.layouts import PRESETS
 from archlint.rules import BUILTIN_RULES, DEFAULT_SESSION_NAMES
+from archlint.rules.transport import DEFAULT_BANNED_NAMES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -322,7 +323,11 @@ def test_effective_settings_of_a_declared_preset() -> None:
     assert selected["RTR001"] == selected["REP001"] == selected["LAY001"] == "preset default"
     assert "RTR004" not in selected
     assert settings["ignored"] == {}
-    assert settings["rules"] == {code: {} for code in selected} | {"RTR003": {"max_branches": 0}}
+    with_options = {
+        "RTR003": {"max_branches": 0},
+        "SVC002": {"banned_names": list(DEFAULT_BANNED_NAMES)},
+    }
+    assert settings["rules"] == {code: {} for code in selected} | with_options
     assert settings["session_names"] == list(DEFAULT_SESSION_NAMES)
 
 

@@ -521,8 +521,10 @@ def test_the_trigger_prefilter_changes_no_finding_on_any_fixture(monkeypatch: py
     skipped: list[str] = []
     original = analyze._may_report
 
-    def spy(rule: type[FileRule[object]], source: bytes, extra: frozenset[str]) -> bool:
-        if not original(rule, source, extra):
+    def spy(
+        rule: type[FileRule[object]], source: bytes, extra: frozenset[str], options: object = None
+    ) -> bool:
+        if not original(rule, source, extra, options):
             skipped.append(rule.__name__)
         return True
 
@@ -532,7 +534,8 @@ def test_the_trigger_prefilter_changes_no_finding_on_any_fixture(monkeypatch: py
 
 
 def test_http_exception_words_follow_subclasses_and_aliases_across_files() -> None:
-    from archlint.rules.service import HTTP_EXCEPTIONS, subclass_words
+    from archlint.rules.http import HTTP_EXCEPTIONS
+    from archlint.rules.words import subclass_words
 
     sources = [
         b"from fastapi import HTTPException\nclass DetailedHTTPException(HTTPException):\n    pass\n",

@@ -59,6 +59,7 @@ def test_layer_graph_json_matches_its_golden_file() -> None:
         ("src.v1.projects.service", "src.v1.projects.router"): ["IMP001"],
         ("src.v1.todos.router", "src.v1.todos.repository"): ["IMP002"],
         ("src.v1.users.repository", "src.v1.users.service"): ["IMP001"],
+        ("src.v1.users.router", "src.v1.users.repository"): ["IMP002"],
     }
 
 

@@ -14,6 +14,7 @@ RULE_IDS = [rule.code for rule in BUILTIN_RULES]
 
 def test_codes_are_unique_sorted_and_well_formed() -> None:
     assert len(set(RULE_IDS)) == len(RULE_IDS)
+    assert sorted(RULE_IDS) == RULE_IDS
     for rule in BUILTIN_RULES:
         assert re.fullmatch(r"[A-Z]{3}\d{3}", rule.code)
         assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.name)

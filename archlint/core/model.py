@@ -113,6 +113,12 @@ class Requirement(str, enum.Enum):
 
     HTTP_EXCEPTION = "http_exception"
     SESSION_TYPE = "session_type"
+    NOT_SESSION_TYPE = "not_session_type"  # the finding stands unless the name is a session type
+    RESPONSE_TYPE = "response_type"
+    PYDANTIC_MODEL = "pydantic_model"
+    # Stands if the class is defined in a service or data-layer module; for a class defined
+    # elsewhere in the project, or outside it, ``fallback`` decides (models and schemas never).
+    LAYER_CLASS = "layer_class"
 
 
 @dataclass(frozen=True, slots=True)

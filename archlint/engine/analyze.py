@@ -96,7 +96,11 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     rules = settings.rules
     words = {code: frozenset(w) for code, w in settings.project_words}
     if summary is not None and settings.prefilter:
-        rules = tuple(rule for rule in rules if _may_report(rule, source, words.get(rule.code, frozenset())))
+        rules = tuple(
+            rule
+            for rule in rules
+            if _may_report(rule, source, words.get(rule.code, frozenset()), settings.options.get(rule.code))
+        )
     if not rules and summary is not None:
         text = _decode(source)
         return FileResult(info=info, summary=summary, suppressions=parse_suppressions(text) if text else ())
@@ -138,21 +142,24 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     )
 
 
-_TRIGGERS: dict[tuple[type[FileRule[Any]], frozenset[str]], re.Pattern[bytes] | None] = {}
+_TRIGGERS: dict[tuple[frozenset[str] | None, frozenset[str]], re.Pattern[bytes] | None] = {}
 
 
-def _may_report(rule: type[FileRule[Any]], source: bytes, extra: frozenset[str]) -> bool:
-    """Whether the source holds one of the rule's trigger words or project words (always, for
-    a rule that declares no triggers)."""
-    if (rule, extra) not in _TRIGGERS:
-        words = None if rule.triggers is None else rule.triggers | extra
-        _TRIGGERS[rule, extra] = (
+def _may_report(
+    rule: type[FileRule[Any]], source: bytes, extra: frozenset[str], options: object = None
+) -> bool:
+    """Whether the source holds one of the rule's trigger words (under its options) or project
+    words (always, for a rule that declares no triggers)."""
+    triggers = rule.trigger_words(options)
+    if (triggers, extra) not in _TRIGGERS:
+        words = None if triggers is None else triggers | extra
+        _TRIGGERS[triggers, extra] = (
             None
             if words is None
             else re.compile(rb"\b(?:%s)\b" % b"|".join(sorted(w.encode() for w in words)))
         )
-    pattern = _TRIGGERS[rule, extra]
-    if rule.triggers is not None and not (rule.triggers or extra):
+    pattern = _TRIGGERS[triggers, extra]
+    if triggers is not None and not (triggers or extra):
         return False  # no word can trigger it
     return pattern is None or pattern.search(source) is not None
 

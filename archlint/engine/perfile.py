@@ -31,10 +31,11 @@ def session_names(config: Config) -> tuple[str, ...]:
 def file_settings(project: Project) -> dict[Any, FileSettings]:
     """One FileSettings per role: the enabled file rules for that role and their options."""
     registry = rules_by_code()
+    present = {module.role for module in project.tree.modules}
     file_rules = [
         rule
         for code, rule in sorted(registry.items())
-        if code in project.enabled and issubclass(rule, FileRule)
+        if code in project.enabled and issubclass(rule, FileRule) and rule.needs_roles <= present
     ]
     names = session_names(project.config)
     words = tuple((r.code, tuple(sorted(r.project_words(project.sources.values())))) for r in file_rules)

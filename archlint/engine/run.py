@@ -114,6 +114,7 @@ def _detected_note(project: Project) -> str:
         and len(rule.presets) >= 3  # on in most conventions, not an opt-in of one
         and code not in project.enabled
         and rule.roles & roles
+        and rule.needs_roles <= roles  # a rule that could not run here is no advice
     )
     if not off or project.config.select is not None:
         return ""

@@ -6,6 +6,7 @@ from typing import Any
 
 from archlint.rules.base import FileRule, ProjectRule, Rule
 from archlint.rules.context import DEFAULT_SESSION_NAMES, FileContext
+from archlint.rules.errors import GenericExceptionInLayer
 from archlint.rules.guard_clause import GuardClauseInRouteHandler
 from archlint.rules.handlers import LogicInRouteHandler
 from archlint.rules.imports import (
@@ -15,16 +16,20 @@ from archlint.rules.imports import (
     SharedImportsDomain,
     UserContractBroken,
 )
+from archlint.rules.injection import ServiceBuiltInHandler
 from archlint.rules.layout import MissingLayerModule, UnexpectedModuleInDomain
 from archlint.rules.naming import ModuleNameNotSnakeCase
 from archlint.rules.packages import AdHocTopLevelPackage
-from archlint.rules.repository import CommitInRepository
+from archlint.rules.repository import CommitInRepository, HTTPExceptionInRepository
 from archlint.rules.router import QueryInRouter, TransactionInRouter
-from archlint.rules.service import HTTPExceptionInService
+from archlint.rules.schemas import SharedRequestResponseModel
+from archlint.rules.service import HTTPExceptionInService, QueryInService
 from archlint.rules.suppression import InvalidSuppression, UnusedSuppression
 from archlint.rules.syntax import UnparsableFile
+from archlint.rules.transport import TransportInService
 
 BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
+    GenericExceptionInLayer,
     LayerOrderBroken,
     RouterImportsDataLayer,
     DomainsDependOnEachOther,
@@ -35,13 +40,18 @@ BUILTIN_RULES: tuple[type[Rule[Any]], ...] = (
     AdHocTopLevelPackage,
     ModuleNameNotSnakeCase,
     CommitInRepository,
+    HTTPExceptionInRepository,
     QueryInRouter,
     TransactionInRouter,
     LogicInRouteHandler,
     GuardClauseInRouteHandler,
+    ServiceBuiltInHandler,
+    SharedRequestResponseModel,
     UnusedSuppression,
     InvalidSuppression,
     HTTPExceptionInService,
+    TransportInService,
+    QueryInService,
     UnparsableFile,
 )
 

@@ -40,6 +40,9 @@ class Rule(Generic[OptionsT]):
     name: ClassVar[str]
     summary: ClassVar[str]
     roles: ClassVar[frozenset[Role]] = frozenset()
+    # The rule runs only in a project holding a module of each of these roles (SVC003 asks
+    # services to leave SQL to a data layer only where the project has one).
+    needs_roles: ClassVar[frozenset[Role]] = frozenset()
     presets: ClassVar[frozenset[str]] = ALL_PRESETS
     severity: ClassVar[Severity] = Severity.ERROR  # what `warn` (config or --warn) lowers
     options_type: ClassVar[type] = NoOptions
@@ -68,6 +71,12 @@ class FileRule(Rule[OptionsT]):
     # the engine skips the rule, and libcst altogether, for a file whose source has none.
     # None: the rule may report anywhere. A superset is always safe; a word missed is a bug.
     triggers: ClassVar[frozenset[str] | None] = None
+
+    @classmethod
+    def trigger_words(cls, options: object) -> frozenset[str] | None:
+        """The trigger words under the rule's options (``triggers``, unless the options name
+        what the rule looks for, as SVC002's ``banned_names`` do)."""
+        return cls.triggers
 
     def __init__(self, ctx: FileContext, options: OptionsT) -> None:
         self.ctx = ctx

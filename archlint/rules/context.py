@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archlint.core import FileSummary, ModuleInfo, Requirement
+from archlint.rules.bindings import binding_types, bound_names, scope_names, scope_types
 from archlint.rules.receivers import Receivers, all_params
 from archlint.rules.scopes import Frame, SessionState, Unresolved, import_bindings
 from archlint.rules.sessions import DEFAULT_SESSION_NAMES
@@ -61,6 +62,8 @@ class FileContext(Receivers):
         self.router_names = set(summary.routers)
         self.reports: list[Report] = []
         self._elifs: set[int] = set()
+        self._binding_types = binding_types()
+        self._scope_types = scope_types()
 
     # -- route handlers -----------------------------------------------------------------
 
@@ -97,8 +100,12 @@ class FileContext(Receivers):
                 assert isinstance(node, cst.If)
                 if isinstance(node.orelse, cst.If):
                     self._elifs.add(id(node.orelse))
+        if self._frames and kind in self._binding_types:
+            self._frames[-1].locals.update(bound_names(node))
         if kind is cst.FunctionDef:
             assert isinstance(node, cst.FunctionDef)
+            if self._frames:
+                self._frames[-1].locals.add(node.name.value)
             params = {p.name.value: self.param_state(p) for p in all_params(node.params)}
             self._frames.append(Frame(names=params))
             self.function_stack.append(node)
@@ -107,6 +114,8 @@ class FileContext(Receivers):
             assert isinstance(node, cst.ClassDef)
             self.class_stack.append(self.class_attributes(node))
             self._scope_names.append(node.name.value)
+        elif kind in self._scope_types:
+            self._frames.append(Frame(locals=scope_names(node)))
         elif not self._frames:
             return
         elif kind is cst.Import or kind is cst.ImportFrom:
@@ -140,6 +149,8 @@ class FileContext(Receivers):
         elif kind is cst.ClassDef:
             self.class_stack.pop()
             self._scope_names.pop()
+        elif kind in self._scope_types:
+            self._frames.pop()
 
     # -- reporting ----------------------------------------------------------------------
 

@@ -127,6 +127,39 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
             role=ROUTER,
         ),
         invalid(
+            "from fastapi import APIRouter as Router\n"
+            "orders = Router()\n"
+            "@orders.get('/{id}')\n"
+            "def get(id: int, service: S):\n"
+            "    def pick(order):\n"
+            "        return order if order.visible else None\n"
+            "    return pick(service.get(id))\n",
+            (6, 16),
+            role=ROUTER,
+        ),
+        invalid(
+            "import fastapi as fa\n"
+            "items = fa.APIRouter()\n"
+            "@items.post('/')\n"
+            "async def create(body: ItemIn, service: S):\n"
+            "    if body.price > 100:\n"
+            "        body.flagged = True\n"
+            "    return await service.create(body)\n",
+            (5, 5),
+            role=ROUTER,
+        ),
+        valid(
+            "import fastapi as fa\n"
+            "items = fa.APIRouter()\n"
+            "def not_a_route(body):\n"
+            "    if body.price > 100:\n"
+            "        return 1\n"
+            "@items.post('/')\n"
+            "async def create(body: ItemIn, service: S):\n"
+            "    return await service.create(body)\n",
+            role=ROUTER,
+        ),
+        invalid(
             "router = APIRouter()\n"
             "@router.get('/{id}')\n"
             "async def get(id: int):\n"
