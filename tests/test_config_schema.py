@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from archlint.config import LAYOUT_KEYS, TOP_LEVEL_KEYS
+from archlint.config import IMPORTS_KEYS, LAYOUT_KEYS, TOP_LEVEL_KEYS
 from archlint.core import ConfigError, Role, UsageError
 from archlint.engine.effective import effective_settings
 from archlint.engine.initconfig import plan
@@ -24,6 +24,7 @@ from archlint.engine.project import CheckOptions, resolve_project
 from archlint.engine.run import read_layout
 from archlint.layouts import PRESETS
 from archlint.rules import BUILTIN_RULES, DEFAULT_SESSION_NAMES
+from archlint.rules.transport import DEFAULT_BANNED_NAMES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -109,6 +110,15 @@ def test_layout_keys_match_the_loader() -> None:
     assert set(layout["properties"]) == LAYOUT_KEYS
     assert layout["additionalProperties"] is False
     assert all("-" not in key and "_" not in key for key in LAYOUT_KEYS), "add pattern properties"
+
+
+def test_imports_keys_match_the_loader() -> None:
+    imports = SCHEMA["properties"]["imports"]
+    assert set(imports["properties"]) == IMPORTS_KEYS
+    assert imports["additionalProperties"] is False
+    for key in IMPORTS_KEYS:
+        assert schema_errors({"imports": {key.replace("-", "_"): True}}) == []
+        assert schema_errors({"imports": {key: "yes"}})
 
 
 def test_role_names_match_the_role_enum() -> None:
@@ -313,7 +323,11 @@ def test_effective_settings_of_a_declared_preset() -> None:
     assert selected["RTR001"] == selected["REP001"] == selected["LAY001"] == "preset default"
     assert "RTR004" not in selected
     assert settings["ignored"] == {}
-    assert settings["rules"] == {code: {} for code in selected} | {"RTR003": {"max_branches": 0}}
+    with_options = {
+        "RTR003": {"max_branches": 0},
+        "SVC002": {"banned_names": list(DEFAULT_BANNED_NAMES)},
+    }
+    assert settings["rules"] == {code: {} for code in selected} | with_options
     assert settings["session_names"] == list(DEFAULT_SESSION_NAMES)
 
 
@@ -349,6 +363,7 @@ def test_effective_settings_name_where_each_came_from(tmp_path: Path) -> None:
     assert settings["selected"] == {
         "LAY001": "config select",
         "LAY002": "config select",
+        "LAY004": "config select",
         "LAY005": "config select",
         "RTR001": "config select",
         "RTR003": "config select",

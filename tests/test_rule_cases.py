@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from archlint.core import Case, TreeCase
+from archlint.core import Case, Role, TreeCase, valid
 from archlint.engine import CheckOptions, check, check_sources
 from archlint.rules import BUILTIN_RULES, Rule
 
@@ -17,19 +18,40 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "case"), CASES)
-def test_inline_case(rule: type[Rule[object]], case: Case) -> None:
+def run_case(rule: type[Rule[Any]], case: Case) -> None:
+    """Lint the case's modules with the rule alone and compare with what the case expects.
+
+    Every module of a case must parse (SYN001 runs alongside), or a valid case could pass
+    by being unreadable; only SYN001's own cases are meant not to parse."""
     sources = {**case.others, case.module: case.code}
     diagnostics = check_sources(
         sources,
-        {case.module: case.role},
+        {**case.roles, case.module: case.role},
         rule_options={rule.code: dict(case.options)} if case.options else None,
-        enabled={rule.code},
+        enabled={rule.code, "SYN001", *case.also},
     )
+    if rule.code != "SYN001":
+        unparsable = [f"{d.path}:{d.line}: {d.message}" for d in diagnostics if d.code == "SYN001"]
+        assert not unparsable, f"the case does not parse: {unparsable}"
     path = case.module.replace(".", "/") + ".py"
-    found = sorted((d.line, d.column) for d in diagnostics if d.path == path)
+    found = sorted((d.line, d.column) for d in diagnostics if d.path == path and d.code == rule.code)
     assert found == sorted(case.expected), [d.message for d in diagnostics]
-    assert all(d.code == rule.code for d in diagnostics)
+    assert all(d.code in (rule.code, "SYN001", *case.also) for d in diagnostics)
+
+
+@pytest.mark.parametrize(("rule", "case"), CASES)
+def test_inline_case(rule: type[Rule[object]], case: Case) -> None:
+    run_case(rule, case)
+
+
+@pytest.mark.parametrize("broken", ["def get(:\n    pass\n", "x = (\n"])
+def test_a_valid_case_that_does_not_parse_fails(broken: str) -> None:
+    from archlint.rules.router import QueryInRouter
+
+    with pytest.raises(AssertionError, match="does not parse"):
+        run_case(QueryInRouter, valid(broken, role=Role.ROUTER))
+    with pytest.raises(AssertionError, match="does not parse"):
+        run_case(QueryInRouter, valid("x = 1\n", role=Role.ROUTER, others={"v1.helpers": broken}))
 
 
 TREE_CASES = [

@@ -185,9 +185,8 @@ def test_select_empty_message_names_select() -> None:
 
 def test_only_syn001_selected_is_a_selection() -> None:
     assert enabled_codes("layered-v1", select=("SYN",), extend_select=(), ignore=()) == {"SYN001"}
-    kept = enabled_codes(
-        "layered-v1", select=None, extend_select=(), ignore=("RTR", "LAY", "REP", "SVC", "IMP", "LOG")
-    )
+    families = ("RTR", "LAY", "REP", "SVC", "SUP", "IMP", "LOG")
+    kept = enabled_codes("layered-v1", select=None, extend_select=(), ignore=families)
     assert kept == {"SYN001"}
 
 
@@ -209,7 +208,8 @@ def test_an_empty_selector_matches_nothing() -> None:
     assert matching_codes([""]) == frozenset()
     assert matching_codes([" "]) == frozenset()
     assert matching_codes(["ALL"]) == frozenset(CODES)
-    assert matching_codes(["rtr00"]) == {"RTR001", "RTR002", "RTR003", "RTR004"}
+    assert matching_codes(["rtr00"]) == {code for code in CODES if code.startswith("RTR00")}
+    assert matching_codes(["rtr00"]) >= {"RTR001", "RTR002", "RTR003", "RTR004", "RTR005"}
     assert "SYN001" not in matching_codes(["RTR001"])
 
 

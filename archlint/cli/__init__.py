@@ -13,12 +13,13 @@ import threading
 from typing import NoReturn
 
 from archlint.cli import check as _check
+from archlint.cli import graph as _graph
 from archlint.cli import project as _project
 from archlint.cli import rules as _rules
 from archlint.cli.app import COMMANDS, EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED, app
 
 __all__ = ["app", "main"]
-_REGISTERED = (_check, _project, _rules)
+_REGISTERED = (_check, _graph, _project, _rules)
 
 
 def _terminated(signum: int, frame: object) -> None:

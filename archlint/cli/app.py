@@ -24,7 +24,7 @@ app = typer.Typer(
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("check", "rules", "explain", "layout", "init", "config")
+COMMANDS = ("check", "rules", "explain", "layout", "init", "config", "graph")
 
 
 def fail(message: str) -> NoReturn:

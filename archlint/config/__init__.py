@@ -39,8 +39,11 @@ TOP_LEVEL_KEYS = frozenset(
         "warn",
         "per-file-ignores",
         "max-file-size",
+        "require-reason",
+        "imports",
     }
 )
+IMPORTS_KEYS = frozenset({"include-type-checking"})
 LAYOUT_KEYS = frozenset({"domains", "shared", "roles", "required", "allow"})
 SELECTOR_KEYS = frozenset({"select", "ignore", "extend-select", "warn"})
 
@@ -91,6 +94,8 @@ class Config:
     max_file_size: int = 2_000_000
     warn: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    require_reason: bool = False
+    include_type_checking: bool = False
     spellings: Mapping[str, str] = field(default_factory=dict)
 
     def key_error(self, key: str, problem: str) -> ConfigError:
@@ -259,6 +264,12 @@ class _Reader:
             raise self.error(key, f"expected a string, got {toml_type_name(value)}")
         return value
 
+    def boolean(self, table: Mapping[str, object], key: str) -> bool | None:
+        value = table.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise self.error(key, f"expected a boolean, got {toml_type_name(value)}")
+        return value
+
     def positive(self, table: Mapping[str, object], key: str) -> int | None:
         value = table.get(key)
         if value is None:
@@ -347,6 +358,9 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
     per_file_ignores = {
         pattern: ignores_reader.selectors(ignores_table, pattern) or () for pattern in ignores_table
     }
+    imports_reader = reader.child("imports")
+    imports_table = imports_reader.normalise(reader.table(data, "imports"))
+    imports_reader.known(imports_table, IMPORTS_KEYS)
     rules_table = reader.table(data, "rules")
     rules_reader = reader.child("rules")
     rules: dict[str, Mapping[str, object]] = {}
@@ -377,8 +391,10 @@ def load_config(path: Path, project_root: Path | None = None) -> Config:
         max_file_size=reader.positive(data, "max-file-size") or 2_000_000,
         warn=reader.selectors(data, "warn") or (),
         per_file_ignores=per_file_ignores,
+        require_reason=reader.boolean(data, "require-reason") or False,
+        include_type_checking=bool(imports_reader.boolean(imports_table, "include-type-checking")),
         spellings=dict(reader.written),
     )
 
 
-__all__ = ["Config", "LayoutOverrides", "find_config", "load_config", "toml_key"]
+__all__ = ["IMPORTS_KEYS", "Config", "LayoutOverrides", "find_config", "load_config", "toml_key"]

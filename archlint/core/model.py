@@ -190,6 +190,12 @@ class Requirement(str, enum.Enum):
 
     HTTP_EXCEPTION = "http_exception"
     SESSION_TYPE = "session_type"
+    NOT_SESSION_TYPE = "not_session_type"  # the finding stands unless the name is a session type
+    RESPONSE_TYPE = "response_type"
+    PYDANTIC_MODEL = "pydantic_model"
+    # Stands if the class is defined in a service or data-layer module; for a class defined
+    # elsewhere in the project, or outside it, ``fallback`` decides (models and schemas never).
+    LAYER_CLASS = "layer_class"
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,12 +258,21 @@ class FileSummary:
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
-    """An ``# archlint: ignore[...]`` comment; ``codes`` is empty for a bare ignore."""
+    """An ``# archlint: ignore[...]`` comment; ``codes`` is empty for a bare ignore, which
+    hides nothing.
+
+    ``column`` is where the directive's ``#`` is (1-based, characters); ``leading`` whether
+    the comment sits in the module's leading comments, before the first statement (where an
+    ``ignore-file`` counts); ``own_line`` whether no code precedes it on its line.
+    """
 
     line: int
     codes: tuple[str, ...]
     reason: str | None
     file_level: bool
+    column: int = 1
+    leading: bool = False
+    own_line: bool = False
 
 
 @dataclass(frozen=True, slots=True)

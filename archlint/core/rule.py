@@ -22,7 +22,10 @@ class Case:
     """An inline test case: source for one module, and where the rule must report (line, column).
 
     ``others`` are extra modules of the same project (dotted name -> source), for cases whose
-    verdict depends on another file; ``expected`` is empty for a valid case.
+    verdict depends on another file, and ``roles`` the layer roles of some of them; ``also``
+    other rule codes that run in the case (for rules about other rules' findings, such as
+    SUP001), whose own findings the case does not assert; ``expected`` is empty for a valid
+    case.
     """
 
     code: str
@@ -31,6 +34,8 @@ class Case:
     options: Mapping[str, object] = field(default_factory=dict)
     others: Mapping[str, str] = field(default_factory=dict)
     module: str = "v1.orders.module"
+    also: tuple[str, ...] = ()
+    roles: Mapping[str, Role] = field(default_factory=dict)
 
 
 def valid(
@@ -39,9 +44,13 @@ def valid(
     role: Role | None = None,
     options: Mapping[str, object] | None = None,
     others: Mapping[str, str] | None = None,
+    also: tuple[str, ...] = (),
+    roles: Mapping[str, Role] | None = None,
 ) -> Case:
     """A case the rule must stay silent on."""
-    return Case(code=code, role=role, options=options or {}, others=others or {})
+    return Case(
+        code=code, role=role, options=options or {}, others=others or {}, also=also, roles=roles or {}
+    )
 
 
 def invalid(
@@ -50,9 +59,19 @@ def invalid(
     role: Role | None = None,
     options: Mapping[str, object] | None = None,
     others: Mapping[str, str] | None = None,
+    also: tuple[str, ...] = (),
+    roles: Mapping[str, Role] | None = None,
 ) -> Case:
     """A case the rule must flag exactly at the given 1-based (line, column) positions."""
-    return Case(code=code, role=role, expected=at, options=options or {}, others=others or {})
+    return Case(
+        code=code,
+        role=role,
+        expected=at,
+        options=options or {},
+        others=others or {},
+        also=also,
+        roles=roles or {},
+    )
 
 
 @dataclass(frozen=True, slots=True)

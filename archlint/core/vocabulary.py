@@ -61,6 +61,30 @@ LAYER_ROLES = frozenset(
     {Role.ROUTER, Role.DEPENDENCIES, Role.SERVICE, Role.REPOSITORY, Role.MODELS, Role.SCHEMAS}
 )
 
+# Names of shared infrastructure packages: never a domain, whatever they hold (a ``kit/``
+# with base services and repositories is a toolkit, not a feature).
+SHARED_NAMES = frozenset(
+    {
+        "core",
+        "common",
+        "commons",
+        "shared",
+        "kit",
+        "lib",
+        "libs",
+        "base",
+        "infra",
+        "infrastructure",
+        "db",
+        "database",
+        "middleware",
+        "middlewares",
+        "internal",
+        "framework",
+        "toolkit",
+    }
+)
+
 TEST_DIRS = frozenset({"tests", "test"})
 
 

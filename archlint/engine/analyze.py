@@ -14,13 +14,13 @@ import gc
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import libcst as cst
 
 from archlint.core import (
     Diagnostic,
     FileResult,
-    FileSummary,
     Finding,
     ModuleInfo,
     Pending,
@@ -32,8 +32,8 @@ from archlint.engine.settings import FileSettings
 from archlint.engine.suppressions import parse_suppressions
 from archlint.engine.tabs import Untabbed, parse_untabbed
 from archlint.engine.walk import walk
-from archlint.rules import FileContext
-from archlint.rules.summary import summarise
+from archlint.rules import FileContext, FileRule
+from archlint.rules.summary import summarise, summarise_module
 
 
 def _syntax_finding(info: ModuleInfo, message: str, line: int, column: int) -> FileResult:
@@ -94,7 +94,15 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     if problem is not None:
         return _syntax_finding(info, problem, 1, 1)
     summary = summarise(source, info)
-    if not settings.rules and summary is not None:
+    rules = settings.rules
+    words = {code: frozenset(w) for code, w in settings.project_words}
+    if summary is not None and settings.prefilter:
+        rules = tuple(
+            rule
+            for rule in rules
+            if _may_report(rule, source, words.get(rule.code, frozenset()), settings.options.get(rule.code))
+        )
+    if not rules and summary is not None:
         text = _decode(source)
         return FileResult(info=info, summary=summary, suppressions=parse_suppressions(text) if text else ())
     # Parsing allocates millions of small objects; the cyclic collector only slows it down.
@@ -117,12 +125,12 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
     else:
         text = _decode(source, parsed.encoding) or parsed.code
     try:
-        codes = frozenset(rule.code for rule in settings.rules)
-        summary = summary or FileSummary(info.module, partial=True)
-        context = FileContext(info, parsed, summary, settings.session_names, codes)
-        rules = [rule(context, settings.options[rule.code]) for rule in settings.rules]
-        if rules:
-            walk(parsed, context, rules)
+        codes = frozenset(rule.code for rule in settings.rules)  # enabled, whether triggered or not
+        summary = summary or summarise_module(parsed, info)
+        context = FileContext(info, parsed, summary, settings.session_names, codes, words)
+        checkers = [rule(context, settings.options[rule.code]) for rule in rules]
+        if checkers:
+            walk(parsed, context, checkers)
         findings, pending = _locate(parsed, context, text, columns)
     except RecursionError:
         # libcst's code generation recurses; pathological nesting must not end the run.
@@ -132,8 +140,30 @@ def analyze_file(source: bytes, info: ModuleInfo, settings: FileSettings) -> Fil
         findings=findings,
         pending=pending,
         summary=summary,
-        suppressions=parse_suppressions(text),
+        suppressions=parse_suppressions(text, columns),
     )
+
+
+_TRIGGERS: dict[tuple[frozenset[str] | None, frozenset[str]], re.Pattern[bytes] | None] = {}
+
+
+def _may_report(
+    rule: type[FileRule[Any]], source: bytes, extra: frozenset[str], options: object = None
+) -> bool:
+    """Whether the source holds one of the rule's trigger words (under its options) or project
+    words (always, for a rule that declares no triggers)."""
+    triggers = rule.trigger_words(options)
+    if (triggers, extra) not in _TRIGGERS:
+        words = None if triggers is None else triggers | extra
+        _TRIGGERS[triggers, extra] = (
+            None
+            if words is None
+            else re.compile(rb"\b(?:%s)\b" % b"|".join(sorted(w.encode() for w in words)))
+        )
+    pattern = _TRIGGERS[triggers, extra]
+    if triggers is not None and not (triggers or extra):
+        return False  # no word can trigger it
+    return pattern is None or pattern.search(source) is not None
 
 
 _JINJA = re.compile(rb"^[ \t]*\{[%{]|\{\{ [\w.]+(?: ?\|[^}]*)? \}\}", re.MULTILINE)

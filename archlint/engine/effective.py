@@ -80,6 +80,7 @@ def effective_settings(options: CheckOptions) -> dict[str, object]:
         "warn": [*config.warn, *options.warn],
         "baseline": str(baseline) if baseline is not None else None,
         "per_file_ignores": {pattern: list(codes) for pattern, codes in config.per_file_ignores.items()},
+        "require_reason": config.require_reason,
         "exclude": [*DEFAULT_EXCLUDES, *config.exclude],
         "session_names": list(session_names(config)),
         "rules": {code: _options(project.options[code]) for code in selected},

@@ -31,12 +31,14 @@ def session_names(config: Config) -> tuple[str, ...]:
 def file_settings(project: Project) -> dict[Any, FileSettings]:
     """One FileSettings per role: the enabled file rules for that role and their options."""
     registry = rules_by_code()
+    present = {module.role for module in project.tree.modules}
     file_rules = [
         rule
         for code, rule in sorted(registry.items())
-        if code in project.enabled and issubclass(rule, FileRule)
+        if code in project.enabled and issubclass(rule, FileRule) and rule.needs_roles <= present
     ]
     names = session_names(project.config)
+    words = tuple((r.code, tuple(sorted(r.project_words(project.sources.values())))) for r in file_rules)
     settings: dict[Any, FileSettings] = {}
     for module in project.tree.modules:
         if module.role in settings:
@@ -47,6 +49,7 @@ def file_settings(project: Project) -> dict[Any, FileSettings]:
             options={r.code: project.options[r.code] for r in chosen},
             session_names=names,
             max_bytes=project.config.max_file_size,
+            project_words=tuple((code, w) for code, w in words if code in {r.code for r in chosen}),
         )
     return settings
 
@@ -112,9 +115,13 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     """Workers leave Ctrl-C to the parent, and die with it (Linux): a killed run leaves no
-    process behind."""
+    process behind. ``parent`` is the pid that started the pool."""
+    _arm(parent)
+
+
+def _arm(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The parent's Python-level SIGTERM handler would only run between bytecodes; the
     # default action ends a worker even while it waits in C.
@@ -125,6 +132,26 @@ def _worker_init() -> None:
             libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the death signal was armed: nobody waits for us
+
+
+_FORKING_PARENT = [0]
+
+
+def _before_fork() -> None:
+    _FORKING_PARENT[0] = os.getpid()
+
+
+def _after_fork_in_child() -> None:
+    """Armed at once in every process forked from a run, before anything can block: a child
+    forked while another thread held a lock may never reach the pool's initializer, and must
+    still die with the run rather than outlive it holding its pipes."""
+    _arm(_FORKING_PARENT[0])
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
 
 
 def _in_pool(
@@ -135,7 +162,9 @@ def _in_pool(
     """The jobs' results in order. A worker that dies (a parser crash) breaks the pool: the
     files not done yet are then analysed one process each, so only the culprit is lost."""
     fresh: list[FileResult] = []
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_init)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
+    )
     try:
         chunk = max(1, len(jobs) // (workers * 8))
         for result in pool.map(analyze_job, jobs, chunksize=chunk):
@@ -147,14 +176,22 @@ def _in_pool(
             fresh.append(_isolated(job))
             if progress is not None:
                 progress(len(fresh), len(jobs))
+    except BaseException:
+        # Ctrl-C, SIGTERM or a crash: end the workers now, whatever path the exit then takes
+        # (an interpreter exit would otherwise join workers still waiting for tasks).
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        raise
     finally:
-        # Never wait for running workers on the way out (Ctrl-C, a crash): they die with us.
+        # Never wait for running workers on the way out: they die with us.
         pool.shutdown(wait=False, cancel_futures=True)
     return fresh
 
 
 def _isolated(job: tuple[bytes, ModuleInfo, FileSettings]) -> FileResult:
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context(), initializer=_worker_init) as one:
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
+    ) as one:
         try:
             return one.submit(analyze_job, job).result()
         except BrokenProcessPool:

@@ -11,6 +11,12 @@ time. Only files with something to report pay for positions here, and they pay l
    same bookkeeping PositionProvider does, without the line arithmetic), and offsets become
    lines and columns through a table of line starts. About 3x cheaper than the provider.
 
+Step 2 hooks into libcst's code generation, which is not public API (``CodegenState`` in
+``libcst._nodes.internal``; pyproject pins libcst to its major version). Should a libcst
+release move or change it, archlint notices (the import fails, or the offsets of a probe
+module disagree with PositionProvider's) and takes the offsets from the public
+PositionProvider instead: slower, same positions.
+
 Compound statements (``if``, ``for``, ``while``, ``match``) are reported by their header, from
 keyword to colon, rather than their whole block.
 
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import io
 import re
 import tokenize
@@ -31,8 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
-from libcst.metadata import CodeRange
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 NEWLINE = re.compile(r"\r\n?|\n")
 _NEWLINE_BYTES = re.compile(rb"\r\n?|\n")
@@ -85,59 +91,131 @@ def syntax_error_position(source: bytes) -> tuple[int, int, str] | None:
     return None
 
 
-@dataclass
-class _OffsetState(CodegenState):
-    """Code generation that remembers where each node starts and ends, as character offsets.
+Offsets = Mapping[cst.CSTNode, tuple[int, int]]
 
-    It mirrors libcst's PositionProvidingCodegenState (syntactic positions: parentheses and
-    surrounding whitespace excluded, start/end hoisted from child nodes where libcst says so).
-    """
+try:
+    from libcst._nodes.internal import CodegenState
 
-    offset: int = 0
-    spans: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
-    _starts: list[int] = field(default_factory=list)
+    @dataclass
+    class _OffsetState(CodegenState):
+        """Code generation that remembers where each node starts and ends, as character offsets.
 
-    def add_indent_tokens(self) -> None:
-        self.tokens.extend(self.indent_tokens)
-        self.offset += sum(len(token) for token in self.indent_tokens)
+        It mirrors libcst's PositionProvidingCodegenState (syntactic positions: parentheses
+        and surrounding whitespace excluded, start/end hoisted from child nodes where libcst
+        says so).
+        """
 
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        self.offset += len(value)
+        offset: int = 0
+        spans: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
+        _starts: list[int] = field(default_factory=list)
 
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        self._starts.append(self.offset)
+        def add_indent_tokens(self) -> None:
+            self.tokens.extend(self.indent_tokens)
+            self.offset += sum(len(token) for token in self.indent_tokens)
 
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        start = self._starts.pop()
-        if node not in self.spans:  # a syntactic position recorded inside wins
-            self.spans[node] = (start, self.offset)
+        def add_token(self, value: str) -> None:
+            self.tokens.append(value)
+            self.offset += len(value)
 
-    @contextmanager
-    def record_syntactic_position(
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: cst.CSTNode | None = None,
-        end_node: cst.CSTNode | None = None,
-    ) -> Iterator[None]:
-        start = self.offset
-        try:
-            yield
-        finally:
-            end = self.offset
-            if start_node is not None:
-                start = self.spans[start_node][0]
-            if end_node is not None:
-                end = self.spans[end_node][1]
-            self.spans[node] = (start, end)
+        def before_codegen(self, node: cst.CSTNode) -> None:
+            self._starts.append(self.offset)
+
+        def after_codegen(self, node: cst.CSTNode) -> None:
+            start = self._starts.pop()
+            if node not in self.spans:  # a syntactic position recorded inside wins
+                self.spans[node] = (start, self.offset)
+
+        @contextmanager
+        def record_syntactic_position(
+            self,
+            node: cst.CSTNode,
+            *,
+            start_node: cst.CSTNode | None = None,
+            end_node: cst.CSTNode | None = None,
+        ) -> Iterator[None]:
+            start = self.offset
+            try:
+                yield
+            finally:
+                end = self.offset
+                if start_node is not None:
+                    start = self.spans[start_node][0]
+                if end_node is not None:
+                    end = self.spans[end_node][1]
+                self.spans[node] = (start, end)
+
+except Exception:  # pragma: no cover - libcst moved or reshaped its internals
+    _OffsetState = None  # type: ignore[assignment,misc]
 
 
-def node_offsets(module: cst.Module) -> Mapping[cst.CSTNode, tuple[int, int]]:
-    """Every node's (start, end) character offsets in the module's code."""
+def codegen_offsets(module: cst.Module) -> Offsets:
+    """Every node's offsets, recorded during one code generation (libcst internals)."""
+    if _OffsetState is None:
+        raise NotImplementedError("libcst's code generation internals are not available")
     state = _OffsetState(default_indent=module.default_indent, default_newline=module.default_newline)
     module._codegen(state)
     return state.spans
+
+
+def provider_offsets(module: cst.Module) -> Offsets:
+    """Every node's offsets, from libcst's public PositionProvider (lines and columns turned
+    back into offsets into the module's code)."""
+    ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    starts = [0, *(m.end() for m in NEWLINE.finditer(module.code))]
+    return {
+        node: (
+            starts[span.start.line - 1] + span.start.column,
+            starts[span.end.line - 1] + span.end.column,
+        )
+        for node, span in ranges.items()
+    }
+
+
+_PROBE = """\
+@app.get("/items/{item_id}")
+async def read(item_id: int, q: str | None = None, *args, **kwargs) -> dict:
+    if (item := await db.get(Item, item_id)) is None:  # a comment
+        raise HTTPException(404)
+    elif q:
+        pass
+    for row in [r for r in (yield rows) if r]:
+        while row: row = row[1:]
+    match item:
+        case {"id": 1, **rest} if rest:
+            return {**rest, "k": lambda x=(1,): x}
+    with open(q) as f, ctx() as (a, b):
+        x: list[int] = [*f, *a]
+    try:
+        del x[0:1:2], a.b
+    except* (ValueError, TypeError) as exc:
+        global g
+    return f"{item!r:>{10}} {q=}" + 'x' 'y'
+"""
+
+
+@functools.cache
+def codegen_agrees() -> bool:
+    """Whether libcst's code generation internals are there and give exactly the offsets
+    PositionProvider does, checked once on a probe module covering the statements and
+    expressions rules report."""
+    probe = cst.parse_module(_PROBE)
+    try:
+        ours = codegen_offsets(probe)
+    except Exception:  # internals changed shape: any failure means "do not use them"
+        return False
+    exact = provider_offsets(probe)
+    return all(ours.get(node) == span for node, span in exact.items())
+
+
+def node_offsets(module: cst.Module) -> Offsets:
+    """Every node's (start, end) character offsets in the module's code: through libcst's
+    code generation when its internals work as expected, else through PositionProvider."""
+    if codegen_agrees():
+        try:
+            return codegen_offsets(module)
+        except (AttributeError, TypeError, KeyError, IndexError):
+            pass  # a node the internals handle differently: the public provider for this one
+    return provider_offsets(module)
 
 
 class Positions:
@@ -153,7 +231,7 @@ class Positions:
         self.module = module
         self.text = text
         self.columns = columns
-        self._offsets: Mapping[cst.CSTNode, tuple[int, int]] | None = None
+        self._offsets: Offsets | None = None
         self._line_starts: list[int] | None = None
 
     def of(self, node: cst.CSTNode) -> CodeRange:
@@ -183,7 +261,7 @@ class Positions:
         rpar = sum(len(self.module.code_for_node(p)) for p in getattr(node, "rpar", ()))
         return found + lpar, found + len(code) - rpar
 
-    def _all(self) -> Mapping[cst.CSTNode, tuple[int, int]]:
+    def _all(self) -> Offsets:
         if self._offsets is None:
             self._offsets = node_offsets(self.module)
         return self._offsets
@@ -201,9 +279,7 @@ class Positions:
         return line + 1, column
 
 
-def _header_end(
-    node: cst.CSTNode, offsets: Mapping[cst.CSTNode, tuple[int, int]], module: cst.Module
-) -> int | None:
+def _header_end(node: cst.CSTNode, offsets: Offsets, module: cst.Module) -> int | None:
     """Where a compound statement's header ends (after its colon), or None for other nodes."""
     if isinstance(node, cst.If):
         anchor, before_colon = node.test, node.whitespace_after_test

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archlint.config import Config, find_config, load_config
-from archlint.core import ConfigError, LayoutMode, ProjectTree, UsageError
+from archlint.config.importlinter import read_user_contracts
+from archlint.core import ConfigError, ImportSettings, LayoutMode, ProjectTree, UsageError
 from archlint.engine.discovery import discover_all, read_sources
 from archlint.engine.selection import all_options, check_selectors, enabled_codes, rules_by_code
 from archlint.layouts import (
@@ -61,6 +62,7 @@ class Project:
     unreadable: Mapping[str, OSError] = field(default_factory=dict)
     unreadable_folders: Mapping[str, OSError] = field(default_factory=dict)
     outside_links: tuple[str, ...] = ()
+    imports: ImportSettings = field(default_factory=ImportSettings)
 
     @property
     def root(self) -> Path:
@@ -235,4 +237,8 @@ def resolve_project(options: CheckOptions, *, require_roles: bool = True) -> Pro
         unreadable=unreadable,
         unreadable_folders=found.unreadable_folders,
         outside_links=found.outside_links,
+        imports=ImportSettings(
+            include_type_checking=config.include_type_checking,
+            user=read_user_contracts(config.project_root),
+        ),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -27,18 +27,27 @@ class Placed:
     folder: str | None = None
 
 
+def pinned_file(path: str, files: Sequence[str], file_set: Collection[str]) -> str | None:
+    """The file a folder finding about ``path`` is pinned to: the folder's ``__init__.py``, else
+    its first module; None when ``path`` is a file or holds none."""
+    if path in file_set:
+        return None
+    init = f"{path}/__init__.py"
+    if init in file_set:
+        return init
+    return min((f for f in files if inside(f, path) is not None), default=None)
+
+
 def pin(diagnostics: Iterable[Diagnostic], files: Sequence[str]) -> list[Placed]:
     """Every diagnostic with a file, a line and a fingerprint."""
     file_set = set(files)
     placed: list[Placed] = []
     for d in diagnostics:
         folder = None
-        if d.path not in file_set:
-            inner = sorted(f for f in files if inside(f, d.path) is not None)
-            if inner:
-                folder = d.path
-                init = f"{d.path}/__init__.py"
-                d = replace(d, path=init if init in file_set else inner[0])
+        target = pinned_file(d.path, files, file_set)
+        if target is not None:
+            folder = d.path
+            d = replace(d, path=target)
         if d.line is None:
             d = replace(d, line=1, column=1)
         if not d.fingerprint:
@@ -143,12 +152,18 @@ def _glob(pattern: str) -> re.Pattern[str]:
 def ignored(placed: Placed, per_file_ignores: Mapping[str, Sequence[str]]) -> bool:
     """Whether ``[tool.archlint.per-file-ignores]`` silences this finding: a pattern matching
     its file, or the folder a folder finding is about, listing its code or a prefix of it."""
-    d = placed.diagnostic
+    return ignored_code(placed.diagnostic.code, placed.diagnostic.path, per_file_ignores, placed.folder)
+
+
+def ignored_code(
+    code: str, path: str, per_file_ignores: Mapping[str, Sequence[str]], folder: str | None = None
+) -> bool:
+    """Whether per-file-ignores switch ``code`` off for the file at ``path`` (or ``folder``)."""
     for pattern, codes in per_file_ignores.items():
-        if not any(c == "ALL" or d.code.startswith(c) for c in codes):
+        if not any(c == "ALL" or code.startswith(c) for c in codes):
             continue
         regex = _glob(pattern)
-        if regex.fullmatch(d.path) or (placed.folder is not None and regex.fullmatch(placed.folder)):
+        if regex.fullmatch(path) or (folder is not None and regex.fullmatch(folder)):
             return True
     return False
 

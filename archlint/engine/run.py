@@ -18,6 +18,7 @@ from archlint.core import (
     Finding,
     LayoutMode,
     ModuleInfo,
+    ProjectContext,
     ProjectTree,
     Role,
     RunResult,
@@ -28,9 +29,18 @@ from archlint.engine import baseline
 from archlint.engine.changed import changed_files
 from archlint.engine.perfile import analyze_all, analyze_job, file_settings
 from archlint.engine.project import CheckOptions, Project, group_by_project, resolve_project
-from archlint.engine.report import as_warning, covered, ignored, in_scope, merge_runs, pin
+from archlint.engine.report import (
+    as_warning,
+    covered,
+    ignored,
+    ignored_code,
+    in_scope,
+    merge_runs,
+    pin,
+    pinned_file,
+)
 from archlint.engine.selection import all_options, rules_by_code
-from archlint.engine.suppressions import apply_suppressions
+from archlint.engine.suppressions import SuppressionPolicy, suppress
 from archlint.layouts import PRESETS
 from archlint.rules import FileRule, ProjectRule
 from archlint.rules.resolve import confirmed_findings
@@ -40,9 +50,10 @@ def project_findings(project: Project, results: Sequence[FileResult]) -> list[Fi
     registry = rules_by_code()
     summaries = {r.info.path: r.summary for r in results if r.summary is not None}
     findings: list[Finding] = []
+    context = ProjectContext(imports=project.imports)  # one per run: its memo is shared
     for code, rule in sorted(registry.items()):
         if code in project.enabled and issubclass(rule, ProjectRule):
-            checker = rule()
+            checker = rule(context)
             found = checker.check(project.tree, project.options[code], summaries)
             findings.extend(Finding(d) for d in found)
     return findings
@@ -103,6 +114,7 @@ def _detected_note(project: Project) -> str:
         and len(rule.presets) >= 3  # on in most conventions, not an opt-in of one
         and code not in project.enabled
         and rule.roles & roles
+        and rule.needs_roles <= roles  # a rule that could not run here is no advice
     )
     if not off or project.config.select is not None:
         return ""
@@ -156,11 +168,11 @@ def run_project(options: CheckOptions) -> ProjectRun:
     project = resolve_project(options)
     results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress)
     findings = confirmed_findings(results) + project_findings(project, results) + folder_findings(project)
-    kept, hidden = apply_suppressions(findings, results)
-    scopes = _scopes(project, options.paths)
     files = [m.path for m in project.tree.modules]
     ignores = project.config.per_file_ignores
     registry = rules_by_code()
+    kept, hidden = suppress(findings, results, _suppression_policy(project, files))
+    scopes = _scopes(project, options.paths)
     warn = (
         *project.config.warn,
         *options.warn,
@@ -219,6 +231,19 @@ def run_project(options: CheckOptions) -> ProjectRun:
     return ProjectRun(project, results, result)
 
 
+def _suppression_policy(project: Project, files: Sequence[str]) -> SuppressionPolicy:
+    """A code is judged on a file when it ran there: selected, and not switched off for the
+    file by per-file-ignores."""
+    file_set = frozenset(files)
+    ignores = project.config.per_file_ignores
+    return SuppressionPolicy(
+        known=frozenset(rules_by_code()),
+        judged=lambda path, code: code in project.enabled and not ignored_code(code, path, ignores),
+        require_reason=project.config.require_reason,
+        pinned=lambda path: pinned_file(path, files, file_set) or path,
+    )
+
+
 def _baseline(
     project: Project, options: CheckOptions, diagnostics: Sequence[Diagnostic], scope: set[str]
 ) -> baseline.Applied:
@@ -269,10 +294,12 @@ def check_sources(
         for name in sorted(sources)
     ]
     tree = ProjectTree(PRESETS["layered-v1"], ".", tuple(modules), (), ())
-    project = Project(config=config, tree=tree, enabled=codes, options=options)
+    encoded = {m.path: sources[m.module].encode() for m in modules}
+    project = Project(config=config, tree=tree, enabled=codes, options=options, sources=encoded)
     settings = file_settings(project)
-    results = [analyze_job((sources[m.module].encode(), m, settings[m.role])) for m in modules]
-    diagnostics, _ = apply_suppressions(confirmed_findings(results), results)
+    results = [analyze_job((encoded[m.path], m, settings[m.role])) for m in modules]
+    policy = SuppressionPolicy(known=frozenset(rules_by_code()), judged=lambda _path, code: code in codes)
+    diagnostics, _ = suppress(confirmed_findings(results), results, policy)
     return sorted((d for d in diagnostics if d.code in codes), key=lambda d: d.sort_key)
 
 

@@ -17,3 +17,6 @@ class FileSettings:
     options: Mapping[str, object]
     session_names: tuple[str, ...]
     max_bytes: int = 2_000_000
+    prefilter: bool = True  # skip the rules whose trigger words the file does not contain
+    # Each rule's project words (``FileRule.project_words``), sorted: part of the cache key.
+    project_words: tuple[tuple[str, tuple[str, ...]], ...] = ()

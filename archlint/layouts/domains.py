@@ -7,7 +7,7 @@ import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from archlint.core import DEFINING_ROLES, Layout, Role, is_test_path
+from archlint.core import DEFINING_ROLES, SHARED_NAMES, Layout, Role, is_test_path
 
 # Under a declared ``*`` a folder holding any of these by the layout's own names is a domain
 # (an integration package holding a ``client.py`` included); config.py or utils.py alone are
@@ -17,30 +17,6 @@ _GLOB_DEFINING = DEFINING_ROLES | {Role.MODELS, Role.SCHEMAS, Role.CLIENT}
 # Folders whose children are domains by name, even when there is only one of them.
 CONTAINERS = frozenset(
     {"v1", "v2", "v3", "routers", "domains", "domain", "modules", "features", "apps", "contexts"}
-)
-
-# Names of shared infrastructure packages: never a domain, whatever they hold (a ``kit/``
-# with base services and repositories is a toolkit, not a feature).
-SHARED_NAMES = frozenset(
-    {
-        "core",
-        "common",
-        "commons",
-        "shared",
-        "kit",
-        "lib",
-        "libs",
-        "base",
-        "infra",
-        "infrastructure",
-        "db",
-        "database",
-        "middleware",
-        "middlewares",
-        "internal",
-        "framework",
-        "toolkit",
-    }
 )
 
 # Roles that say nothing about a folder being a feature: every package may hold them.

@@ -3,11 +3,12 @@ receivers (``receivers``), route handlers, and the reports rules raise."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archlint.core import FileSummary, ModuleInfo, Requirement
+from archlint.rules.bindings import binding_types, bound_names, scope_names, scope_types
 from archlint.rules.mounts import ROUTE_METHODS, ROUTER_FACTORIES
 from archlint.rules.receivers import Receivers, all_params
 from archlint.rules.scopes import Frame, SessionState, Unresolved, import_bindings
@@ -50,12 +51,17 @@ class FileContext(Receivers):
         summary: FileSummary,
         session_names: Sequence[str] = DEFAULT_SESSION_NAMES,
         codes: frozenset[str] = frozenset(),
+        project_words: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         super().__init__(info, module, summary, session_names)
         self.codes = codes  # the rules running on this file, for rules that defer to another
+        # Each rule's ``project_words`` (absent: not computed, so a rule must not rely on them).
+        self.project_words: Mapping[str, frozenset[str]] = project_words or {}
         self.router_names = {n for r in summary.routers if r.factory in ROUTER_FACTORIES for n in r.names}
         self.reports: list[Report] = []
         self._elifs: set[int] = set()
+        self._binding_types = binding_types()
+        self._scope_types = scope_types()
 
     # -- route handlers -----------------------------------------------------------------
 
@@ -92,8 +98,12 @@ class FileContext(Receivers):
                 assert isinstance(node, cst.If)
                 if isinstance(node.orelse, cst.If):
                     self._elifs.add(id(node.orelse))
+        if self._frames and kind in self._binding_types:
+            self._frames[-1].locals.update(bound_names(node))
         if kind is cst.FunctionDef:
             assert isinstance(node, cst.FunctionDef)
+            if self._frames:
+                self._frames[-1].locals.add(node.name.value)
             params = {p.name.value: self.param_state(p) for p in all_params(node.params)}
             self._frames.append(Frame(names=params))
             self.function_stack.append(node)
@@ -102,6 +112,8 @@ class FileContext(Receivers):
             assert isinstance(node, cst.ClassDef)
             self.class_stack.append(self.class_attributes(node))
             self._scope_names.append(node.name.value)
+        elif kind in self._scope_types:
+            self._frames.append(Frame(locals=scope_names(node)))
         elif not self._frames:
             return
         elif kind is cst.Import or kind is cst.ImportFrom:
@@ -135,6 +147,8 @@ class FileContext(Receivers):
         elif kind is cst.ClassDef:
             self.class_stack.pop()
             self._scope_names.pop()
+        elif kind in self._scope_types:
+            self._frames.pop()
 
     # -- reporting ----------------------------------------------------------------------
 

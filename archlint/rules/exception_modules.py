@@ -20,8 +20,8 @@ from archlint.core import (
 )
 from archlint.rules.base import NO_SUMMARIES, ProjectRule
 from archlint.rules.house import keeps_convention
+from archlint.rules.http import HTTP_EXCEPTIONS
 from archlint.rules.resolve import Resolver
-from archlint.rules.service import HTTP_EXCEPTIONS
 
 # Every builtin exception but the warning categories (a warning is not an error a domain raises).
 EXCEPTION_ROOTS = frozenset(

@@ -59,8 +59,50 @@ class GuardClauseInRouteHandler(FileRule[NoOptions]):
     name = "guard-clause-in-route-handler"
     summary = "HTTP guard clause (if ...: raise HTTPException) in a route handler"
     roles = frozenset({ROUTER})
+    triggers = frozenset({"if"})
     presets = frozenset({"modular-monolith"})
     cases = (
+        invalid(
+            "import fastapi\n"
+            "from fastapi import HTTPException as E\n"
+            "items = fastapi.APIRouter()\n"
+            "@items.get('/{id}')\n"
+            "def get(id: int, service: S):\n"
+            "    item = service.get(id)\n"
+            "    if item is None:\n"
+            "        raise fastapi.HTTPException(404)\n"
+            "    if not item.public: raise E(403)\n"
+            "    return item\n",
+            (7, 5),
+            (9, 5),
+            role=ROUTER,
+        ),
+        invalid(
+            "import fastapi\n"
+            "@router.get('/{id}')\n"
+            "def get(id: int, service: S):\n"
+            "    def check(item):\n"
+            "        if item is None:\n"
+            "            raise fastapi.HTTPException(404)\n"
+            "        return item\n"
+            "    return check(service.get(id))\n",
+            (5, 9),
+            role=ROUTER,
+        ),
+        valid(
+            "import fastapi\n"
+            "def check(item):\n"
+            "    if item is None:\n"
+            "        raise fastapi.HTTPException(404)\n"
+            "    return item\n"
+            "@router.get('/{id}')\n"
+            "def get(id: int, service: S):\n"
+            "    try:\n"
+            "        return check(service.get(id))\n"
+            "    except LookupError:\n"
+            "        raise fastapi.HTTPException(404)\n",
+            role=ROUTER,
+        ),
         invalid(
             "@router.get('/{id}')\n"
             "async def get(id: int, service: S):\n"

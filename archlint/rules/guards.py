@@ -101,6 +101,41 @@ def reads_only(expr: cst.BaseExpression, names: frozenset[str]) -> bool:
     return False
 
 
+def _tested_name(test: cst.BaseExpression) -> str | None:
+    while isinstance(test, cst.UnaryOperation | cst.Comparison | cst.NamedExpr):
+        test = (
+            test.expression
+            if isinstance(test, cst.UnaryOperation)
+            else (test.target if isinstance(test, cst.NamedExpr) else test.left)
+        )
+    return test.value if isinstance(test, cst.Name) else None
+
+
+def _plain(expr: cst.BaseExpression, tested: str | None) -> bool:
+    """A constant, a name, or a conversion of the tested name: ``None``, ``"x"``, ``q``, ``int(q)``."""
+    if isinstance(expr, (cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.ConcatenatedString)):
+        return True
+    if isinstance(expr, cst.Call) and isinstance(expr.func, (cst.Name, cst.Attribute)):
+        return all(
+            not arg.star
+            and (
+                isinstance(arg.value, cst.SimpleString | cst.Integer | cst.Float)
+                or (isinstance(arg.value, cst.Name) and arg.value.value == tested)
+            )
+            for arg in expr.args
+        )
+    return False
+
+
+def coerces(node: cst.IfExp) -> bool:
+    """``country if country else None``, ``int(days) if days else None``, ``"true" if value else
+    "false"``: a value normalised or spelled out on whether it is set, which decides nothing."""
+    if not is_existence_test(node.test):
+        return False
+    tested = _tested_name(node.test)
+    return _plain(node.body, tested) and _plain(node.orelse, tested)
+
+
 def _formats(node: cst.CSTNode) -> bool:
     """Whether nothing under ``node`` branches, exits early, awaits or calls anything but an
     output-building method. A plain walk: a visitor class would load libcst on import."""

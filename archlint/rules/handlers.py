@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 from archlint.core import Role, invalid, valid
 from archlint.rules.base import FileRule
-from archlint.rules.guards import HandlerBody, is_existence_test, is_guard_body, only_formats, reads_only
+from archlint.rules.guards import (
+    HandlerBody,
+    coerces,
+    is_existence_test,
+    is_guard_body,
+    only_formats,
+    reads_only,
+)
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -18,6 +25,9 @@ if TYPE_CHECKING:
     from archlint.rules.context import FileContext
 
 ROUTER = Role.ROUTER
+# Libraries that build HTML with ``with element(...):`` blocks; a branch inside one chooses
+# what to show, which is presentation, like the formatting loops.
+MARKUP_LIBRARIES = frozenset({"tagflow", "dominate", "yattag", "airium", "htpy", "fasthtml"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +90,75 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
     name = "logic-in-route-handler"
     summary = "business logic (branches, loops, filtering) in a route handler"
     roles = frozenset({ROUTER})
+    triggers = frozenset({"if", "for", "while", "match"})
     options_type = BranchOptions
     cases = (
+        valid(
+            "from tagflow import tag, text\n"
+            "router = APIRouter()\n"
+            "@router.get('/{id}')\n"
+            "async def page(id: int, customer=Depends(get_customer)):\n"
+            "    with tag.div(classes='card'):\n"
+            "        if customer.billing_address:\n"
+            "            with tag.h3():\n"
+            "                text('Billing address' if customer.company else 'Address')\n",
+            role=ROUTER,
+        ),
+        valid(
+            "router = APIRouter()\n"
+            "@router.get('/')\n"
+            "async def search(country: str = '', days: str = '', flag: bool = False):\n"
+            "    country = country if country else None\n"
+            "    days_int = int(days) if days else None\n"
+            "    return await service.search(country, days_int, 'true' if flag else 'false')\n",
+            role=ROUTER,
+        ),
+        invalid(
+            "from tagflow import tag\n"
+            "router = APIRouter()\n"
+            "@router.get('/{id}')\n"
+            "async def page(id: int, user=Depends(current_user)):\n"
+            "    if user.is_admin:\n"
+            "        with tag.div():\n"
+            "            pass\n"
+            "    limit = 100 if user.plan == 'pro' else 10\n",
+            (5, 5),
+            (8, 13),
+            role=ROUTER,
+        ),
+        invalid(
+            "from fastapi import APIRouter as Router\n"
+            "orders = Router()\n"
+            "@orders.get('/{id}')\n"
+            "def get(id: int, service: S):\n"
+            "    def pick(order):\n"
+            "        return order if order.visible else None\n"
+            "    return pick(service.get(id))\n",
+            (6, 16),
+            role=ROUTER,
+        ),
+        invalid(
+            "import fastapi as fa\n"
+            "items = fa.APIRouter()\n"
+            "@items.post('/')\n"
+            "async def create(body: ItemIn, service: S):\n"
+            "    if body.price > 100:\n"
+            "        body.flagged = True\n"
+            "    return await service.create(body)\n",
+            (5, 5),
+            role=ROUTER,
+        ),
+        valid(
+            "import fastapi as fa\n"
+            "items = fa.APIRouter()\n"
+            "def not_a_route(body):\n"
+            "    if body.price > 100:\n"
+            "        return 1\n"
+            "@items.post('/')\n"
+            "async def create(body: ItemIn, service: S):\n"
+            "    return await service.create(body)\n",
+            role=ROUTER,
+        ),
         invalid(
             "router = APIRouter()\n"
             "@router.get('/{id}')\n"
@@ -243,6 +320,7 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
         super().__init__(ctx, options)
         self._body = HandlerBody(ctx)
         self._found_in: list[tuple[cst.CSTNode, str]] = []
+        self._markup: list[cst.With] = []  # open ``with`` blocks that build HTML elements
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if self._body.enter(node):
@@ -269,8 +347,23 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
             )
 
     def _found(self, node: cst.CSTNode, what: str) -> None:
-        if self._body.in_body():
+        if self._body.in_body() and not self._markup:
             self._found_in.append((node, what))
+
+    def visit_With(self, node: cst.With) -> None:
+        if self._body.in_body() and any(self._builds_markup(item.item) for item in node.items):
+            self._markup.append(node)
+
+    def leave_With(self, node: cst.With) -> None:
+        if self._markup and self._markup[-1] is node:
+            self._markup.pop()
+
+    def _builds_markup(self, expr: cst.BaseExpression) -> bool:
+        """``with tag.div(...)``: an element of server-rendered HTML from a markup library."""
+        while isinstance(expr, cst.Call | cst.Attribute | cst.Subscript):
+            expr = expr.func if isinstance(expr, cst.Call) else expr.value
+        qualname = self.ctx.qualname(expr)
+        return qualname is not None and qualname.split(".")[0] in MARKUP_LIBRARIES
 
     def visit_If(self, node: cst.If) -> None:
         # An elif chain is reported once, at its ``if``.
@@ -296,7 +389,7 @@ class LogicInRouteHandler(FileRule[BranchOptions]):
         self._found(node, "`match` statement")
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
-        if not reads_only(node, self._body.transport):
+        if not reads_only(node, self._body.transport) and not coerces(node):
             self._found(node, "conditional expression")
 
     def _comprehension(self, node: cst.BaseComp | cst.DictComp) -> None:

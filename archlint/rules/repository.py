@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from archlint.core import NoOptions, Role, invalid, valid
 from archlint.rules.base import FileRule
+from archlint.rules.http import HTTPErrorInLayer
 from archlint.rules.sql import TRANSACTION_METHODS, method_call
 
 if TYPE_CHECKING:
@@ -64,8 +65,23 @@ class CommitInRepository(FileRule[NoOptions]):
     name = "commit-in-repository"
     summary = "transaction control (commit/rollback/begin) in the data layer"
     roles = frozenset({REPOSITORY})
+    triggers = TRANSACTION_METHODS
     presets = DATA_LAYER_PRESETS
     cases = (
+        invalid(
+            "import sqlalchemy.ext.asyncio as aio\n"
+            "class OrderRepository:\n"
+            "    def __init__(self, s: aio.AsyncSession):\n"
+            "        self.s = s\n"
+            "    async def save_all(self, orders):\n"
+            "        async def one(order):\n"
+            "            self.s.add(order)\n"
+            "            await self.s.commit()\n"
+            "        for order in orders:\n"
+            "            await one(order)\n",
+            (8, 19),
+            role=REPOSITORY,
+        ),
         invalid(
             "class OrderRepository:\n"
             "    def __init__(self, session: AsyncSession) -> None:\n"
@@ -171,6 +187,120 @@ class CommitInRepository(FileRule[NoOptions]):
             f"`{self.ctx.source_of(receiver)}.{method}()` in data layer '{self.ctx.symbol}': "
             "let the service own the transaction (use flush() here)",
         )
+
+
+class HTTPExceptionInRepository(HTTPErrorInLayer):
+    """
+    ## What it does
+    Flags `HTTPException` raised or constructed in the data layer (repository, crud,
+    database modules): `fastapi.HTTPException`, `starlette.exceptions.HTTPException` under any
+    alias or module path, and project subclasses of them resolved across files, exactly as
+    SVC001 does for services. A FastAPI dependency function kept in the module (one taking
+    `Depends()`, `Header()`, `Request` ...) raises HTTP errors by design and is left alone.
+
+    ## Why is this bad?
+    The data layer is called by services, tasks and scripts, none of which speak HTTP. A
+    repository that raises `HTTPException(404)` decides the status code of every caller and
+    makes "row not found" impossible to handle as a domain case.
+
+    ## Example
+    ```python
+    class OrderRepository:
+        async def get(self, order_id: int) -> Order:
+            order = await self.session.get(Order, order_id)
+            if order is None:
+                raise HTTPException(status_code=404, detail="order not found")
+            return order
+    ```
+
+    Use instead:
+    ```python
+    class OrderRepository:
+        async def get(self, order_id: int) -> Order | None:
+            return await self.session.get(Order, order_id)  # the service raises OrderNotFound
+    ```
+
+    ## Options
+    None.
+
+    ## Fix
+    Return `None` (or raise a domain exception from the domain's `exceptions.py`) and let the
+    service decide; map domain exceptions to status codes in the router or an exception handler.
+    """
+
+    code = "REP002"
+    name = "http-exception-in-repository"
+    summary = "HTTPException (or a project subclass of it) raised in the data layer"
+    roles = frozenset({REPOSITORY})
+    presets = DATA_LAYER_PRESETS
+    layer = "data layer"
+    cases = (
+        invalid(
+            "from fastapi import HTTPException as HTTPError\n"
+            "class OrderRepository:\n"
+            "    async def get(self, order_id):\n"
+            "        row = await self.session.get(Order, order_id)\n"
+            "        if row is None:\n"
+            "            raise HTTPError(status_code=404)\n"
+            "        return row\n",
+            (6, 13),
+            role=REPOSITORY,
+        ),
+        invalid(
+            "import fastapi\n"
+            "import starlette.exceptions\n"
+            "def get_user(db, user_id):\n"
+            "    def missing():\n"
+            "        return starlette.exceptions.HTTPException(404)\n"
+            "    user = db.get(User, user_id)\n"
+            "    if user is None:\n"
+            "        raise fastapi.HTTPException(404)\n"
+            "    return user or missing()\n",
+            (5, 16),
+            (8, 9),
+            role=REPOSITORY,
+        ),
+        invalid(
+            "from app.core.errors import NotFound\n"
+            "async def get_by_slug(session, slug):\n"
+            "    raise NotFound('article')\n",
+            (3, 5),
+            role=REPOSITORY,
+            others={
+                "app.core.errors": "from fastapi import exceptions\n"
+                "class NotFound(exceptions.HTTPException):\n    pass\n",
+            },
+        ),
+        valid(
+            "from app.core.errors import NotFound\n"
+            "async def get_by_slug(session, slug):\n"
+            "    raise NotFound('article')\n",
+            role=REPOSITORY,
+            others={"app.core.errors": "class NotFound(Exception):\n    pass\n"},
+        ),
+        valid(
+            "from typing import Annotated\n"
+            "from fastapi import Depends, HTTPException\n"
+            "async def valid_order(order_id: int, session: Annotated[AsyncSession, Depends(get_db)]):\n"
+            "    order = await session.get(Order, order_id)\n"
+            "    if order is None:\n"
+            "        raise HTTPException(404)\n"
+            "    return order\n",
+            role=REPOSITORY,
+        ),
+        valid(
+            "from fastapi import HTTPException\ndef get(db, order_id):\n    raise HTTPException(404)\n",
+            role=Role.SERVICE,
+        ),
+        valid(
+            "class OrderRepository:\n"
+            "    def get(self, order_id):\n"
+            "        def fail():\n"
+            "            raise LookupError(order_id)\n"
+            "        return self.rows.get(order_id) or fail()\n",
+            role=REPOSITORY,
+        ),
+    )
 
 
 def _unit_of_work(symbol: str, path: str) -> bool:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from archlint.core import ClassInfo, FileResult, FileSummary, Finding, ModuleInfo, Pending, Requirement
-from archlint.rules.service import HTTP_EXCEPTIONS
+from archlint.core import ClassInfo, FileResult, FileSummary, Finding, ModuleInfo, Pending, Requirement, Role
+from archlint.rules.http import HTTP_EXCEPTIONS
+from archlint.rules.injection import DATA_CLASS_ROLES, LAYER_CLASS_ROLES
+from archlint.rules.schemas import PYDANTIC_MODELS
 from archlint.rules.sessions import SESSION_TYPES
+from archlint.rules.transport import RESPONSE_TYPES
 
 _MAX_HOPS = 16
 
@@ -21,6 +24,7 @@ class Resolver:
     def __init__(self, results: Iterable[FileResult]) -> None:
         self._bindings: dict[str, dict[str, str]] = {}
         self._classes: dict[str, ClassInfo] = {}
+        self._class_roles: dict[str, Role | None] = {}
         self._aliases: set[str] = set()
         self.roots: set[str] = set()
         self.modules: dict[str, str] = {}  # every name a module is known by -> its canonical name
@@ -47,7 +51,9 @@ class Resolver:
             self.modules[name] = canonical
             self._bindings[name] = dict(summary.bindings)
             for cls in summary.classes:
-                self._classes[_rebase(cls.qualname, canonical, name)] = cls
+                rebased = _rebase(cls.qualname, canonical, name)
+                self._classes[rebased] = cls
+                self._class_roles[rebased] = info.role
             for alias in summary.session_aliases:
                 self._aliases.add(_rebase(alias, canonical, name))
 
@@ -121,13 +127,33 @@ class Resolver:
         """Whether a pending finding stands, now that the whole project is known."""
         if pending.requires is Requirement.HTTP_EXCEPTION:
             return self.is_http_exception(pending.qualname)
-        if self.is_session_type(pending.qualname):
+        if pending.requires is Requirement.RESPONSE_TYPE:
+            return self._subclass_of(pending.qualname, RESPONSE_TYPES, set())
+        if pending.requires is Requirement.PYDANTIC_MODEL:
+            return self._subclass_of(pending.qualname, PYDANTIC_MODELS, set())
+        if pending.requires is Requirement.LAYER_CLASS:
+            return self._layer_class(pending.qualname, pending.fallback)
+        if pending.requires is Requirement.NOT_SESSION_TYPE:
+            return not self._session_like(pending.qualname, pending.fallback)
+        return self._session_like(pending.qualname, pending.fallback)
+
+    def _layer_class(self, qualname: str, fallback: bool) -> bool:
+        """A class defined in a service or data-layer module; a class defined in a models or
+        schemas module never; any other name as ``fallback`` says."""
+        defined = self._follow(qualname)
+        role = self._class_roles.get(defined) if defined in self._classes else None
+        if role in LAYER_CLASS_ROLES:
             return True
-        if self.is_known(pending.qualname):
+        return fallback and role not in DATA_CLASS_ROLES
+
+    def _session_like(self, qualname: str, fallback: bool) -> bool:
+        if self.is_session_type(qualname):
+            return True
+        if self.is_known(qualname):
             return False
         # A project name the project never defines: fall back to the session-name rule.
         # A third-party name that is not a session type is simply not a session.
-        return pending.fallback and pending.qualname.split(".")[0] in self.roots
+        return fallback and qualname.split(".")[0] in self.roots
 
 
 def _rebase(qualname: str, canonical: str, name: str) -> str:

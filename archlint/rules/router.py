@@ -6,26 +6,18 @@ from typing import TYPE_CHECKING
 
 from archlint.core import NoOptions, Role, invalid, valid
 from archlint.rules.base import FileRule
-from archlint.rules.sql import (
-    QUERY_METHODS,
-    TRANSACTION_METHODS,
-    http_shaped,
-    method_call,
-    statement_constructor,
-)
+from archlint.rules.sql import TRANSACTION_METHODS, SqlWork, method_call
 
 if TYPE_CHECKING:
     import libcst as cst
 else:
     from archlint.core.lazy import libcst as cst
 
-if TYPE_CHECKING:
-    from archlint.rules.context import FileContext
-
 ROUTER = Role.ROUTER
+_ROUTER_TRANSACTION_METHODS = TRANSACTION_METHODS | {"flush"}
 
 
-class QueryInRouter(FileRule[NoOptions]):
+class QueryInRouter(SqlWork):
     """
     ## What it does
     Flags ORM/SQL work in a router module: SQLAlchemy/SQLModel statement constructors
@@ -73,6 +65,18 @@ class QueryInRouter(FileRule[NoOptions]):
     roles = frozenset({ROUTER})
     cases = (
         invalid(
+            "import sqlmodel as sm\n"
+            "import fastapi\n"
+            "items = fastapi.APIRouter()\n"
+            "@items.get('/')\n"
+            "def list_items(db: sm.Session):\n"
+            "    def page(n):\n"
+            "        return db.exec(sm.select(Item).offset(n)).all()\n"
+            "    return page(0)\n",
+            (7, 16),
+            role=ROUTER,
+        ),
+        invalid(
             "from sqlalchemy import select\n"
             "from fastapi import APIRouter\n"
             "router = APIRouter()\n"
@@ -114,6 +118,46 @@ class QueryInRouter(FileRule[NoOptions]):
             "from app.core.pagination import select\ndef pick(items):\n    return select(items, limit=10)\n",
             role=ROUTER,
         ),
+        invalid(
+            "from sqlalchemy import select\n"
+            "from app.uow import UnitOfWork\n"
+            "@router.get('/orders')\n"
+            "async def list_orders(uow: UnitOfWork):\n"
+            "    return await uow.execute(select(Order))\n",
+            (5, 30),
+            role=ROUTER,
+            others={"app.uow": "class UnitOfWork:\n    async def execute(self, stmt):\n        pass\n"},
+        ),
+        invalid(
+            "from sqlalchemy import select\n"
+            "from app.uow import UnitOfWork\n"
+            "@router.get('/orders')\n"
+            "async def list_orders(uow: UnitOfWork):\n"
+            "    return await uow.execute(select(Order))\n",
+            (5, 18),
+            role=ROUTER,
+            others={
+                "app.uow": "from sqlalchemy.ext.asyncio import AsyncSession\n"
+                "class UnitOfWork(AsyncSession):\n    pass\n"
+            },
+        ),
+        valid(
+            "from sqlalchemy import select\n"
+            "@router.get('/')\n"
+            "def pick(items: list[str], chooser: Chooser):\n"
+            "    select = chooser.pick\n"
+            "    first = select(items)\n"
+            "    for select in chooser.all():\n"
+            "        select(first)\n"
+            "    return [select(i) for select in chooser.all() for i in items]\n",
+            role=ROUTER,
+        ),
+        valid(
+            "import sqlalchemy as sa\n"
+            "async def sort(rows, key=lambda sa: sa.select(1)):\n"
+            "    return sorted(rows, key=lambda select: select.rank)\n",
+            role=ROUTER,
+        ),
         valid(
             "from redis.asyncio import Redis\n"
             "async def cached(key: str, db: Redis):\n"
@@ -152,40 +196,9 @@ class QueryInRouter(FileRule[NoOptions]):
         ),
     )
 
-    def __init__(self, ctx: FileContext, options: NoOptions) -> None:
-        super().__init__(ctx, options)
-        self._reported_calls: list[cst.Call] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        target = method_call(node)
-        if target is not None and target[1] in QUERY_METHODS and not http_shaped(target[1], node):
-            receiver, method = target
-            state = self.ctx.receiver_state(receiver)
-            if state is not False:
-                # One finding per query: statements built inside its arguments are part of it.
-                self._reported_calls.append(node)
-            self.ctx.report_session(
-                self.code,
-                self.name,
-                node,
-                state,
-                f"`{self.ctx.source_of(receiver)}.{method}()` in router "
-                f"'{self.ctx.symbol}': move the query into a repository or service and "
-                "call that from the handler",
-            )
-            return
-        constructor = statement_constructor(self.ctx, node)
-        if constructor is not None and not self._reported_calls:
-            self._reported_calls.append(node)
-            self.report(
-                node,
-                f"SQL statement `{constructor}()` in router '{self.ctx.symbol}': build and run "
-                "queries in a repository or service, not in the HTTP layer",
-            )
-
-    def leave_Call(self, node: cst.Call) -> None:
-        if self._reported_calls and self._reported_calls[-1] is node:
-            self._reported_calls.pop()
+    layer = "router"
+    query_advice = "move the query into a repository or service and call that from the handler"
+    statement_advice = "build and run queries in a repository or service, not in the HTTP layer"
 
 
 class TransactionInRouter(FileRule[NoOptions]):
@@ -227,7 +240,29 @@ class TransactionInRouter(FileRule[NoOptions]):
     name = "transaction-in-router"
     summary = "transaction control (commit/rollback/begin/flush) in a router"
     roles = frozenset({ROUTER})
+    triggers = _ROUTER_TRANSACTION_METHODS
     cases = (
+        invalid(
+            "import sqlalchemy.orm as orm\n"
+            "@router.post('/')\n"
+            "def create(body, s: orm.Session):\n"
+            "    def save():\n"
+            "        s.add(Order(**body))\n"
+            "        s.commit()\n"
+            "    save()\n",
+            (6, 9),
+            role=ROUTER,
+        ),
+        valid(
+            "import sqlalchemy.orm as orm\n"
+            "@router.post('/')\n"
+            "async def create(body, service: OrderService):\n"
+            "    async def save(session: orm.Session):\n"
+            "        await service.create(body)\n"
+            "    tx = body.transaction\n"
+            "    tx.commit()\n",
+            role=ROUTER,
+        ),
         invalid(
             "async def create(body, session: AsyncSession):\n"
             "    session.add(Order(**body))\n"
@@ -269,11 +304,9 @@ class TransactionInRouter(FileRule[NoOptions]):
         ),
     )
 
-    methods = TRANSACTION_METHODS | {"flush"}
-
     def visit_Call(self, node: cst.Call) -> None:
         target = method_call(node)
-        if target is None or target[1] not in self.methods:
+        if target is None or target[1] not in _ROUTER_TRANSACTION_METHODS:
             return
         receiver, method = target
         self.ctx.report_session(

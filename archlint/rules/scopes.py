@@ -35,6 +35,7 @@ class Frame:
 
     names: dict[str, SessionState] = field(default_factory=dict)
     bindings: dict[str, str] = field(default_factory=dict)
+    locals: set[str] = field(default_factory=set)  # other names bound here (see ``bindings``)
 
 
 def dotted_name(node: cst.BaseExpression | cst.Name | cst.Attribute) -> str:
@@ -82,7 +83,13 @@ class Scopes:
                 return None
             if name in frame.bindings:
                 return frame.bindings[name]
+            if name in frame.locals:
+                return None  # a local variable, loop or comprehension target shadows the import
         return self.bindings.get(name)
+
+    def is_local(self, name: str) -> bool:
+        """Whether ``name`` is bound in an enclosing function, comprehension or lambda."""
+        return any(name in f.names or name in f.bindings or name in f.locals for f in self._frames)
 
     def qualname(self, expr: cst.BaseExpression) -> str | None:
         """``sqlalchemy.select`` for ``sa.select`` after ``import sqlalchemy as sa``, etc."""

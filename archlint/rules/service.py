@@ -2,47 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from archlint.core import NoOptions, Requirement, Role, invalid, valid
-from archlint.rules.base import FileRule
-
-if TYPE_CHECKING:
-    import libcst as cst
-else:
-    from archlint.core.lazy import libcst as cst
-
-if TYPE_CHECKING:
-    from archlint.rules.context import FileContext
+from archlint.core import Role, invalid, valid
+from archlint.rules.http import HTTPErrorInLayer
+from archlint.rules.sql import SqlWork
 
 SERVICE = Role.SERVICE
 
-HTTP_EXCEPTIONS = frozenset(
-    {
-        "fastapi.HTTPException",
-        "fastapi.exceptions.HTTPException",
-        "starlette.exceptions.HTTPException",
-        "starlette.HTTPException",
-    }
-)
 
-
-# What FastAPI fills in per request: a function taking one of these is a dependency.
-REQUEST_INPUTS = frozenset(
-    {
-        *(f"fastapi.{n}" for n in ("Header", "Query", "Cookie", "Path", "Body", "Form", "File")),
-        *(f"fastapi.params.{n}" for n in ("Header", "Query", "Cookie", "Path", "Body", "Form")),
-        "fastapi.Depends",
-        "fastapi.Security",
-        "fastapi.params.Depends",
-        "fastapi.Request",
-        "fastapi.WebSocket",
-        "starlette.requests.Request",
-    }
-)
-
-
-class HTTPExceptionInService(FileRule[NoOptions]):
+class HTTPExceptionInService(HTTPErrorInLayer):
     """
     ## What it does
     Flags `HTTPException` raised or constructed in a service: `fastapi.HTTPException`,
@@ -90,6 +57,17 @@ class HTTPExceptionInService(FileRule[NoOptions]):
     roles = frozenset({SERVICE})
     presets = frozenset({"layered-v1", "modular-monolith", "domain-routers", "by-layer"})
     cases = (
+        invalid(
+            "import fastapi.exceptions as fe\n"
+            "class OrderService:\n"
+            "    def cancel(self, order):\n"
+            "        def refuse(code):\n"
+            "            return fe.HTTPException(status_code=code)\n"
+            "        if order.shipped:\n"
+            "            raise refuse(409)\n",
+            (5, 20),
+            role=SERVICE,
+        ),
         invalid(
             "from fastapi import HTTPException\n"
             "async def get(order_id):\n"
@@ -189,73 +167,131 @@ class HTTPExceptionInService(FileRule[NoOptions]):
         ),
     )
 
-    def __init__(self, ctx: FileContext, options: NoOptions) -> None:
-        super().__init__(ctx, options)
-        self._raised: set[int] = set()
+    layer = "service"
 
-    def _http_dependency(self, function: cst.FunctionDef) -> bool:
-        """A function taking request parameters (``Header()``, ``Depends()``, ``Request`` ...):
-        FastAPI calls it per request, so raising HTTP errors there is its job."""
-        params = function.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            pieces = [param.default] if param.default is not None else []
-            if param.annotation is not None:
-                pieces.append(param.annotation.annotation)
-            for piece in pieces:
-                if self._names_request_input(piece):
-                    return True
-        return False
 
-    def _names_request_input(self, expr: cst.BaseExpression) -> bool:
-        if isinstance(expr, cst.Call):
-            return self._names_request_input(expr.func)
-        if isinstance(expr, cst.Subscript):  # Annotated[str, Header()], Optional[Request]
-            return any(
-                isinstance(e.slice, cst.Index) and self._names_request_input(e.slice.value)
-                for e in expr.slice
-            )
-        if isinstance(expr, cst.BinaryOperation):  # Request | None
-            return self._names_request_input(expr.left) or self._names_request_input(expr.right)
-        qualname = self.ctx.qualname(expr)
-        return qualname is not None and qualname in REQUEST_INPUTS
+# A project with a data layer, for SVC003's cases.
+_REPOSITORY = {"v1.orders.repository": "class OrderRepository:\n    pass\n"}
+_DATA_LAYER = {"v1.orders.repository": Role.REPOSITORY}
 
-    def visit_Raise(self, node: cst.Raise) -> None:
-        exc = node.exc
-        if exc is None:
-            return
-        target = exc.func if isinstance(exc, cst.Call) else exc
-        if isinstance(exc, cst.Call):
-            self._raised.add(id(exc))
-        self._check(node, target, "raised")
 
-    def visit_Call(self, node: cst.Call) -> None:
-        # Only class-like names can be exception constructors; skip plain function calls.
-        name = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
-        if isinstance(node.func, cst.Name):
-            name = node.func.value
-        if id(node) not in self._raised and name and name[0].isupper():
-            self._check(node, node.func, "constructed")
+class QueryInService(SqlWork):
+    """
+    ## What it does
+    Flags ORM/SQL work in a service when the project has a data layer (repository, crud or
+    database modules): the same detection as RTR001, i.e. SQLAlchemy/SQLModel statement
+    constructors (`select`, `insert`, `update`, `delete`, `text` ...) and query methods
+    (`execute`, `scalars`, `get`, `add`, `delete`, `query` ...) on a session-like receiver,
+    resolved through imports and aliases. In a project without a data layer module the rule
+    does not run: there, services are where the SQL lives. Transaction control (`commit`) is
+    the service's job and is not flagged.
 
-    def _check(self, node: cst.CSTNode, target: cst.BaseExpression, verb: str) -> None:
-        qualname = self.ctx.qualname(target)
-        if qualname is None:
-            return
-        if any(self._http_dependency(f) for f in self.ctx.function_stack):
-            return  # a FastAPI dependency kept in a services module is HTTP code, not service
-        shown = self.ctx.source_of(target)
-        advice = (
-            "raise a domain exception and map it to an HTTP response in the router or an exception handler"
-        )
-        if qualname in HTTP_EXCEPTIONS:
-            self.report(node, f"`{shown}` {verb} in service '{self.ctx.symbol}': {advice}")
-        elif not qualname.startswith(("fastapi.", "starlette.", "builtins.")):
-            # Reported only if the project phase finds HTTPException among its bases.
-            message = f"`{shown}` (an HTTPException subclass) {verb} in service '{self.ctx.symbol}': {advice}"
-            self.ctx.report(
-                self.code,
-                self.name,
-                node,
-                message,
-                requires=Requirement.HTTP_EXCEPTION,
-                qualname=qualname,
-            )
+    ## Why is this bad?
+    Where a layout has a repository layer, a query in a service bypasses it: the same rows
+    are read two ways, the repository stops being the one place that knows the schema, and
+    the service can no longer be tested with a fake repository.
+
+    ## Example
+    ```python
+    class OrderService:
+        async def overdue(self) -> list[Order]:
+            stmt = select(Order).where(Order.due_at < func.now())
+            return list(await self.session.scalars(stmt))
+    ```
+
+    Use instead:
+    ```python
+    class OrderService:
+        async def overdue(self) -> list[Order]:
+            return await self.orders.list_overdue()  # OrderRepository holds the query
+    ```
+
+    ## Options
+    None of its own; see `session-names` for how receivers are recognised. Off in
+    best-practices, whose convention has no repository layer (SQL-first services).
+
+    ## Fix
+    Move the query into a method of the domain's repository (or crud module) and call that
+    from the service.
+    """
+
+    code = "SVC003"
+    name = "query-in-service"
+    summary = "ORM/SQL statement or session query in a service while the project has a data layer"
+    roles = frozenset({SERVICE})
+    needs_roles = frozenset({Role.REPOSITORY})
+    presets = frozenset({"layered-v1", "modular-monolith", "domain-routers"})
+    layer = "service"
+    query_advice = "move the query into the repository and call it from the service"
+    statement_advice = "build and run queries in the repository, which the project has for this"
+
+    cases = (
+        invalid(
+            "import sqlalchemy as sa\n"
+            "from sqlalchemy.ext.asyncio import AsyncSession\n"
+            "class OrderService:\n"
+            "    def __init__(self, session: AsyncSession):\n"
+            "        self.session = session\n"
+            "    async def overdue(self):\n"
+            "        stmt = sa.select(Order).where(Order.late)\n"
+            "        return await self.session.scalars(stmt)\n",
+            (7, 16),
+            (8, 22),
+            role=SERVICE,
+            others=_REPOSITORY,
+            roles=_DATA_LAYER,
+        ),
+        invalid(
+            "from sqlmodel import select as q\n"
+            "def report(db):\n"
+            "    def rows():\n"
+            "        return db.exec(q(Order).where(Order.open)).all()\n"
+            "    return [r.id for r in rows()]\n",
+            (4, 16),
+            role=SERVICE,
+            others=_REPOSITORY,
+            roles=_DATA_LAYER,
+        ),
+        invalid(
+            "from app.uow import UnitOfWork\n"
+            "from sqlalchemy import delete\n"
+            "async def purge(uow: UnitOfWork):\n"
+            "    await uow.run(delete(Order))\n",
+            (4, 19),
+            role=SERVICE,
+            others={**_REPOSITORY, "app.uow": "class UnitOfWork:\n    pass\n"},
+            roles=_DATA_LAYER,
+        ),
+        valid(
+            "from sqlalchemy import select\n"
+            "async def overdue(session):\n"
+            "    return await session.scalars(select(Order))\n",
+            role=SERVICE,
+        ),
+        valid(
+            "class OrderService:\n"
+            "    def __init__(self, orders: OrderRepository, session: AsyncSession):\n"
+            "        self.orders, self.session = orders, session\n"
+            "    async def close(self, order_id):\n"
+            "        await self.orders.close(order_id)\n"
+            "        await self.session.commit()\n",
+            role=SERVICE,
+            others=_REPOSITORY,
+            roles=_DATA_LAYER,
+        ),
+        valid(
+            "from sqlalchemy import select\n"
+            "def pick(items):\n"
+            "    select = items.first\n"
+            "    return [select(i) for i in items]\n",
+            role=SERVICE,
+            others=_REPOSITORY,
+            roles=_DATA_LAYER,
+        ),
+        valid(
+            "async def sync_rates(session: aiohttp.ClientSession, url):\n    return await session.get(url)\n",
+            role=SERVICE,
+            others=_REPOSITORY,
+            roles=_DATA_LAYER,
+        ),
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from archlint.rules.context import FileContext
+from archlint.core import NoOptions, Requirement
+from archlint.rules.base import FileRule
+from archlint.rules.context import FileContext, SessionState, Unresolved
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -102,3 +104,67 @@ def _url_like(expr: cst.BaseExpression) -> bool:
     if isinstance(expr, cst.Attribute):
         return "url" in expr.attr.value.lower()
     return isinstance(expr, cst.Name) and "url" in expr.value.lower()
+
+
+class SqlWork(FileRule[NoOptions]):
+    """ORM/SQL work in a layer that should leave it to another: statement constructors, and
+    query methods on a session-like receiver. RTR001 (router) and SVC003 (service) are this
+    one detection with their own words.
+
+    One finding per query: statements built inside a reported query's arguments are part of
+    it. When the receiver's type is only known project-wide (``uow: UnitOfWork``), the query
+    is reported if it turns out to be a session, and the statement inside it otherwise.
+    """
+
+    layer: ClassVar[str]
+    query_advice: ClassVar[str]
+    statement_advice: ClassVar[str]
+    triggers = QUERY_METHODS | STATEMENT_CONSTRUCTORS
+
+    def __init__(self, ctx: FileContext, options: NoOptions) -> None:
+        super().__init__(ctx, options)
+        self._queries: list[tuple[cst.Call, SessionState]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        target = method_call(node)
+        if target is not None and target[1] in QUERY_METHODS and not http_shaped(target[1], node):
+            receiver, method = target
+            state = self.ctx.receiver_state(receiver)
+            if state is not False:
+                self._queries.append((node, state))
+            self.ctx.report_session(
+                self.code,
+                self.name,
+                node,
+                state,
+                f"`{self.ctx.source_of(receiver)}.{method}()` in {self.layer} '{self.ctx.symbol}': "
+                f"{self.query_advice}",
+            )
+            return
+        constructor = statement_constructor(self.ctx, node)
+        if constructor is None:
+            return
+        enclosing = [state for _, state in self._queries]
+        if True in enclosing:
+            return
+        self._queries.append((node, True))
+        message = (
+            f"SQL statement `{constructor}()` in {self.layer} '{self.ctx.symbol}': {self.statement_advice}"
+        )
+        unresolved = next((s for s in reversed(enclosing) if isinstance(s, Unresolved)), None)
+        if unresolved is None:
+            self.report(node, message)
+        else:
+            self.ctx.report(
+                self.code,
+                self.name,
+                node,
+                message,
+                requires=Requirement.NOT_SESSION_TYPE,
+                qualname=unresolved.qualname,
+                fallback=unresolved.by_name,
+            )
+
+    def leave_Call(self, node: cst.Call) -> None:
+        if self._queries and self._queries[-1][0] is node:
+            self._queries.pop()

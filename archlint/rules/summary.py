@@ -5,7 +5,8 @@ module-level bindings (imports, classes, aliases of names defined elsewhere), cl
 their bases, session aliases, routers and what includes them (``mounts``), every import
 statement with its position, module-level sequences and loggers. It is the only reader of
 these facts: ``FileContext`` and the project rules start from it instead of reading them again.
-A file this interpreter cannot parse (syntax newer than it) gets an empty summary.
+A file with syntax newer than this interpreter is summarised from the statements libcst
+splits it into (``summarise_module``); what it had to leave out makes the summary partial.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import builtins
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from archlint.core import (
     ClassInfo,
@@ -30,6 +32,11 @@ from archlint.rules.sessions import annotation_state
 
 LOGGER_FACTORIES = frozenset({"getLogger", "get_logger"})
 _BUILTIN_NAMES = frozenset(vars(builtins))
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from archlint.core.lazy import libcst as cst
 
 # ``type X = ...`` statements exist from Python 3.12 on.
 _TYPE_ALIAS = getattr(ast, "TypeAlias", None)
@@ -78,6 +85,7 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
+_NEWLINES = re.compile(r"\r\n?|\n")
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
@@ -274,5 +282,42 @@ def summarise(source: bytes | str, info: ModuleInfo) -> FileSummary | None:
     """The module's summary, or None when this interpreter cannot parse it."""
     try:
         return _Summariser(info).run(ast.parse(source), _mounting_lines(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def summarise_module(module: cst.Module, info: ModuleInfo) -> FileSummary:
+    """The summary of a module libcst parses but this interpreter does not (syntax newer than
+    it, such as ``except A, B:``): the same summariser, over the top-level statements the
+    interpreter can read. A class or function it cannot read keeps its header, without its
+    body; any other such statement is left out, and the summary is then ``partial``."""
+    body: list[ast.stmt] = []
+    partial = False
+    line = 1 + len(module.header)  # one EmptyLine per comment or blank line before the body
+    for stmt in module.body:
+        code = module.code_for_node(stmt)
+        tree = _parse_statement(code)
+        if tree is None:
+            partial = True
+            if isinstance(stmt, cst.ClassDef | cst.FunctionDef):
+                tree = _parse_statement(module.code_for_node(stmt.with_changes(body=_pass_block())))
+        if tree is not None:
+            ast.increment_lineno(tree, line - 1)
+            body.extend(tree.body)
+        line += len(_NEWLINES.findall(code))
+    try:
+        summary = _Summariser(info).run(ast.Module(body=body, type_ignores=[]))
+    except RecursionError:
+        return FileSummary(info.module, partial=True)
+    return replace(summary, partial=partial)
+
+
+def _pass_block() -> cst.IndentedBlock:
+    return cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+
+
+def _parse_statement(code: str) -> ast.Module | None:
+    try:
+        return ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
