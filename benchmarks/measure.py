@@ -23,6 +23,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
@@ -38,7 +39,8 @@ def _subreaper() -> None:
 
 def _tree(pid: int) -> list[int]:
     """``pid`` and its descendants (Linux /proc)."""
-    found, todo = [], [pid]
+    found: list[int] = []
+    todo = [pid]
     while todo:
         current = todo.pop()
         found.append(current)
@@ -94,7 +96,7 @@ def measure(command: list[str], cwd: Path | None = None) -> dict[str, float]:
 
 
 def python_files(root: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP)
         found.extend(Path(folder, f) for f in sorted(files) if f.endswith(".py"))
@@ -105,6 +107,7 @@ def floor(kind: str, root: Path) -> dict[str, float]:
     """Time one floor over every Python file under ``root``, inside this process (imports and
     interpreter start-up excluded): the cost of the work itself."""
     files = python_files(root)
+    work: Callable[[bytes], object]
     if kind == "libcst":
         import libcst
 

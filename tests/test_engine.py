@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from archlint.core import ModuleInfo
 from archlint.engine import CheckOptions, check
 
 if TYPE_CHECKING:
@@ -447,38 +446,6 @@ def test_a_technically_layered_tree_is_read_by_layer_without_config(tmp_path: Pa
         ("RTR001", "app/api/v1/endpoints/orders.py"),
         ("REP001", "app/repositories/orders.py"),
     }
-
-
-def test_cache_entries_round_trip_and_foreign_pickles_are_refused(tmp_path: Path) -> None:
-    import os
-    import pickle
-
-    from archlint.core import FileResult
-    from archlint.engine.cache import Cache
-
-    project = base_project(tmp_path)
-    first = check(CheckOptions(paths=(project,)))
-    entries = sorted((project / ".archlint_cache").glob("*/*.pickle"))
-    assert entries
-    second = check(CheckOptions(paths=(project,)))
-    assert first.diagnostics == second.diagnostics
-
-    class Planted:
-        def __reduce__(self) -> tuple[object, tuple[str]]:
-            return (os.system, (f"touch {tmp_path / 'pwned'}",))
-
-    for entry in entries:
-        entry.write_bytes(pickle.dumps(Planted()))
-    third = check(CheckOptions(paths=(project,)))
-    assert not (tmp_path / "pwned").exists()
-    assert third.diagnostics == first.diagnostics  # a refused entry is just a miss
-    stub = FileResult(info=ModuleInfo("m.py", "m"))
-    cache = Cache(project, "salt")
-    for i in range(40):
-        cache.put(f"{i:040x}", stub)
-    assert cache.get(f"{0:040x}") == stub
-    cache.prune(keep=5)
-    assert len(list((project / ".archlint_cache").glob("*/*.pickle"))) == 5
 
 
 def test_run_from_inside_a_domain_without_config_finds_the_project_above(tmp_path: Path) -> None:

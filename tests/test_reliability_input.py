@@ -8,6 +8,7 @@ import ast
 import contextlib
 import io
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -98,21 +99,30 @@ def unblock(fifo: Path) -> None:
 def cache_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Both ways the cache guards against links: lookups relative to folders opened without
     following links (POSIX), and checks of each name before use (elsewhere)."""
-    from archlint.engine import cache
+    from archlint.engine import cache_folder
 
     if request.param == "paths":
-        monkeypatch.setattr(cache, "_BY_DESCRIPTOR", False, raising=False)
-    elif not getattr(cache, "_BY_DESCRIPTOR", True):
+        monkeypatch.setattr(cache_folder, "_BY_DESCRIPTOR", False, raising=False)
+    elif not getattr(cache_folder, "_BY_DESCRIPTOR", True):
         pytest.skip("this platform cannot look names up by folder descriptor")
     yield request.param
 
 
-def _planted_entries(outside: Path, count: int = 30) -> dict[str, bytes]:
-    """Files named like cache entries, in a folder outside the project."""
-    for i in range(count):
-        key = f"ab{i:038x}"
-        (outside / "ab").mkdir(parents=True, exist_ok=True)
-        (outside / "ab" / f"{key}.pickle").write_bytes(b"not archlint's")
+def _stub() -> object:
+    from archlint.engine.cache import stored
+
+    return stored(FileResult(info=ModuleInfo("m.py", "m")))
+
+
+def _planted_entries(outside: Path, tag: str) -> dict[str, bytes]:
+    """Files named like cache files (this layout's and the earlier one), in a folder outside
+    the project."""
+    for index in range(8):
+        (outside / f"files-{tag}-{index:x}.pickle").parent.mkdir(parents=True, exist_ok=True)
+        (outside / f"files-{tag}-{index:x}.pickle").write_bytes(b"not archlint's")
+    (outside / f"project-{tag}.pickle").write_bytes(b"not archlint's")
+    (outside / "ab").mkdir()
+    (outside / "ab" / f"ab{0:038x}.pickle").write_bytes(b"not archlint's")
     return tree(outside)
 
 
@@ -123,17 +133,18 @@ def test_a_cache_folder_that_is_a_link_out_of_the_project_is_not_used(
 
     project = base_project(tmp_path / "project")
     outside = tmp_path / "outside"
-    before = _planted_entries(outside)
+    before = _planted_entries(outside, Cache(project, "salt").tag)
     (project / ".archlint_cache").symlink_to(outside, target_is_directory=True)
     expected = triples(project, use_cache=False)
     assert triples(project) == expected
     assert triples(project) == expected
     cache = Cache(project, "salt")
-    stub = FileResult(info=ModuleInfo("m.py", "m"))
     for i in range(5):
-        cache.put(f"ab{i:038x}", stub)
-        assert cache.get(f"ab{i:038x}") is None
-    cache.prune(keep=0)
+        cache.put(f"m{i}.py", "key", _stub())  # type: ignore[arg-type]
+    cache.save(set())
+    cache.put_project_findings("inputs", ())
+    assert Cache(project, "salt").get("m0.py", "key") is None
+    assert cache.project_findings("inputs") is None
     assert tree(outside) == before  # nothing written, nothing deleted
 
 
@@ -155,29 +166,34 @@ def test_links_inside_the_cache_are_neither_read_written_nor_pruned(tmp_path: Pa
     from archlint.engine.cache import Cache
 
     project = base_project(tmp_path / "project")
+    elsewhere = base_project(tmp_path / "elsewhere")
+    real = Cache(elsewhere, "salt")
+    real.put("m.py", "key", _stub())  # type: ignore[arg-type]
+    real.save({"m.py"})
+    real.put_project_findings("inputs", ())
+    shard = real._shard_name(real._shard_of("m.py"))
     outside = tmp_path / "outside"
-    stub = FileResult(info=ModuleInfo("m.py", "m"))
-    real = Cache(tmp_path / "elsewhere", "salt")
-    (tmp_path / "elsewhere").mkdir()
-    shard_key, file_key = "ab" + "1" * 38, "cd" + "2" * 38
-    real.put(shard_key, stub)
-    real.put(file_key, stub)
-    source = tmp_path / "elsewhere" / ".archlint_cache"
     outside.mkdir()
-    (outside / f"{shard_key}.pickle").write_bytes((source / "ab" / f"{shard_key}.pickle").read_bytes())
-    (outside / "entry.pickle").write_bytes((source / "cd" / f"{file_key}.pickle").read_bytes())
+    (outside / shard).write_bytes((elsewhere / ".archlint_cache" / shard).read_bytes())
+    project_file = f"project-{real.tag}.pickle"
+    (outside / project_file).write_bytes((elsewhere / ".archlint_cache" / project_file).read_bytes())
+    (outside / "ab").mkdir()
+    (outside / "ab" / f"ab{0:038x}.pickle").write_bytes(b"an entry of the earlier layout")
     before = tree(outside)
 
+    assert triples(project)  # a real cache folder, made by archlint
+    folder = project / ".archlint_cache"
+    (folder / shard).unlink(missing_ok=True)
+    (folder / shard).symlink_to(outside / shard)  # a valid shard, through a link
+    (folder / project_file).symlink_to(outside / project_file)
+    (folder / "ab").symlink_to(outside / "ab", target_is_directory=True)
     cache = Cache(project, "salt")
-    cache.put("ef" + "3" * 38, stub)  # a real cache folder, made by archlint
-    (project / ".archlint_cache" / "ab").symlink_to(outside, target_is_directory=True)
-    (project / ".archlint_cache" / "cd").mkdir()
-    (project / ".archlint_cache" / "cd" / f"{file_key}.pickle").symlink_to(outside / "entry.pickle")
-    assert cache.get(shard_key) is None
-    assert cache.get(file_key) is None
-    cache.put(shard_key, stub)
-    cache.put(file_key, stub)  # replaces the link in the cache, never writes through it
-    cache.prune(keep=0)
+    assert cache.get("m.py", "key") is None
+    assert cache.project_findings("inputs") is None
+    cache.put("m.py", "key", _stub())  # type: ignore[arg-type]
+    cache.save({"m.py"})  # replaces the link in the cache, never writes through it
+    cache.put_project_findings("inputs", ())
+    assert not (folder / shard).is_symlink() and not (folder / project_file).is_symlink()
     assert tree(outside) == before
 
 
@@ -185,42 +201,60 @@ def test_pruning_deletes_only_what_archlint_wrote(tmp_path: Path, cache_mode: st
     from archlint.engine.cache import Cache
 
     project = base_project(tmp_path / "project")
-    cache = Cache(project, "salt")
-    stub = FileResult(info=ModuleInfo("m.py", "m"))
-    for i in range(6):
-        cache.put(f"{i:040x}", stub)
     folder = project / ".archlint_cache"
+    for salt in range(6):
+        cache = Cache(project, f"salt {salt}")
+        cache.put("m.py", "key", _stub())  # type: ignore[arg-type]
+        cache.save({"m.py"})
+    tag = Cache(project, "salt 0").tag
     foreign = {
         "notes.pickle": b"mine",
+        f"files-{tag}-0.pickle.bak": b"mine",
+        f"files-{tag}-g.pickle": b"mine",
+        f"project-{tag[:15]}.pickle": b"mine",
         "00/notes.pickle": b"mine",
         "zz/" + "f" * 40 + ".pickle": b"mine",
-        "00/" + "1" * 40 + ".pickle": b"in the wrong shard",
-        "00/" + "2" * 39 + ".pickle": b"too short",
+        f"files-{tag}-0.pickle.0123456789ab.tmp.keep": b"mine",
     }
     write(folder, foreign)  # type: ignore[arg-type]
-    cache.prune(keep=0)
+    stale = folder / f"files-{tag}-1.pickle.0123456789ab.tmp"
+    stale.write_bytes(b"a killed run's")
+    os.utime(stale, (0, 0))
+    cache = Cache(project, "salt 6")
+    cache.put("m.py", "key", _stub())  # type: ignore[arg-type]
+    cache.save({"m.py"})
     left = tree(folder)
     assert {name: left.get(name) for name in foreign} == foreign
-    assert not [name for name in left if name.endswith(".pickle") and name not in foreign]
+    assert stale.name not in left
+    shards = [re.fullmatch(r"files-([0-9a-f]{16})-[0-9a-f]\.pickle", name) for name in left]
+    tags = {shard.group(1) for shard in shards if shard is not None}
+    assert len(tags) == 4 and Cache(project, "salt 6").tag in tags  # the latest settings
     assert left[".gitignore"] == b"# created by archlint\n*\n"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-def test_a_fifo_in_place_of_a_cache_entry_is_a_miss_not_a_hang(tmp_path: Path) -> None:
+def test_a_fifo_in_place_of_a_cache_file_is_a_miss_not_a_hang(tmp_path: Path) -> None:
     from archlint.engine.cache import Cache
 
     project = base_project(tmp_path / "project")
     cache = Cache(project, "salt")
-    key = "ab" + "4" * 38
-    cache.put("ab" + "5" * 38, FileResult(info=ModuleInfo("m.py", "m")))
-    fifo = project / ".archlint_cache" / "ab" / f"{key}.pickle"
-    os.mkfifo(fifo)
+    cache.put("m.py", "key", _stub())  # type: ignore[arg-type]
+    cache.save({"m.py"})
+    fifos = [
+        project / ".archlint_cache" / cache._shard_name(cache._shard_of("m.py")),
+        project / ".archlint_cache" / f"project-{cache.tag}.pickle",
+    ]
+    fifos[0].unlink()
+    for fifo in fifos:
+        os.mkfifo(fifo)
     got: list[object] = []
     try:
-        assert finishes(lambda: got.append(cache.get(key)))
+        assert finishes(lambda: got.append(Cache(project, "salt").get("m.py", "key")))
+        assert finishes(lambda: got.append(cache.project_findings("inputs")))
     finally:
-        unblock(fifo)
-    assert got == [None]
+        for fifo in fifos:
+            unblock(fifo)
+    assert got == [None, None]
 
 
 # --- 2. control characters never reach the terminal -------------------------------------------

@@ -77,4 +77,6 @@ def main(argv: list[str] | None = None) -> None:
             file=sys.stderr,
         )
         sys.exit(EXIT_ERROR)
+    if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into this exit code: leave at once
+        _interrupted()
     sys.exit(code if isinstance(code, int) else EXIT_CLEAN)

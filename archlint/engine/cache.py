@@ -1,31 +1,38 @@
-"""On-disk cache of per-file results, keyed by content hash, module info, settings and version.
+"""On-disk cache: per-file results keyed by content hash, module info, settings and version,
+and the project phase's findings keyed by everything it reads.
 
-The per-file phase is a pure function of those inputs, so a hit is exactly what analysing the
-file again would produce. Entries are written atomically (temp file + rename): concurrent runs
-never see half a file, and a corrupt or foreign entry is just a miss.
+The per-file phase is a pure function of its inputs, so a hit is exactly what analysing the
+file again would produce. The entries live in a few shard files read once per run; a file's
+full result stays pickled until something needs it (a warm run only needs its digest and
+suppressions). Files are written atomically (temp file + rename) and only when something
+changed: concurrent runs never see half a file, and a corrupt or foreign file is a miss.
 
 The cache folder sits in a tree archlint does not control (a repository may commit a
-``.archlint_cache`` that is a symbolic link): nothing in it is followed through a link, and
-only files with the names archlint gives are read back or deleted.
+``.archlint_cache`` that is a symbolic link): nothing in it is followed through a link, only
+files with the names archlint gives are read back or deleted, and pickles are loaded with an
+unpickler that knows archlint's result types and nothing else.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import re
-import secrets
 import stat
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
-from archlint.core import FileResult, model
+from archlint.core import FileResult, Finding, Suppression, model
+from archlint.engine.cache_folder import Folder, NotOwned, is_plain
 
 CACHE_DIR = ".archlint_cache"
-_FORMAT = 1
+_FORMAT = 2
 
 
 class _ResultUnpickler(pickle.Unpickler):
@@ -60,147 +67,66 @@ _RESULT_TYPES = frozenset(
 )
 
 
-# Only what archlint writes is ever read back or deleted: <2 hex>/<40 hex>.pickle entries,
-# <40 hex>.<12 hex>.tmp files on their way to becoming one, and the folder's .gitignore.
-_SHARD = re.compile(r"[0-9a-f]{2}")
-_ENTRY = re.compile(r"([0-9a-f]{40})\.pickle")
-_TEMP = re.compile(r"[0-9a-f]{40}\.[0-9a-f]{12}\.tmp")
+# Only what archlint writes is ever read back or deleted: files-<16 hex>-<hex>.pickle shards and
+# project-<16 hex>.pickle (one set per settings salt), <name>.<12 hex>.tmp files on their way to
+# becoming one, the folder's .gitignore, and the one-file-per-entry layout of earlier versions
+# (<2 hex>/<40 hex>.pickle), which is removed.
+_SHARD_FILE = re.compile(r"files-([0-9a-f]{16})-([0-9a-f])\.pickle")
+_PROJECT_FILE = re.compile(r"project-([0-9a-f]{16})\.pickle")
+_TEMP = re.compile(r"((?:files|project)-[0-9a-f]{16}(?:-[0-9a-f])?\.pickle)\.[0-9a-f]{12}\.tmp")
+_LEGACY_FOLDER = re.compile(r"[0-9a-f]{2}")
+_LEGACY_ENTRY = re.compile(r"[0-9a-f]{40}\.pickle|[0-9a-f]{40}\.[0-9a-f]{12}\.tmp")
 _GITIGNORE = ".gitignore"
 _STALE_TEMP_SECONDS = 3600  # older than any run still writing it
 
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a planted FIFO must not block the run
-_BINARY = getattr(os, "O_BINARY", 0)
-# Where the OS can, every name is looked up inside a folder opened without following links
-# (no window between checking a folder and using it); elsewhere each is checked first.
-_BY_DESCRIPTOR = bool(
-    _NOFOLLOW
-    and _DIRECTORY
-    and {os.open, os.mkdir, os.stat, os.unlink, os.rename} <= os.supports_dir_fd
-    and {os.scandir, os.utime} <= os.supports_fd
-)
+SHARDS = 8  # one file changed rewrites an eighth of the per-file entries
+_VERSIONS = 2  # per file: switching between two branches reuses both
+_SALTS_KEPT = 4  # settings (and archlint versions) whose entries survive pruning
+_PROJECT_KEPT = 2
 
 
-class NotOwned(OSError):
-    """A cache folder or file archlint did not make: a symbolic link, or another kind of file."""
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A cached per-file result: what a run needs at hand (its digest, its suppressions), the
+    rest still pickled until something asks for it."""
 
+    digest: str
+    suppressions: tuple[Suppression, ...]
+    blob: bytes
 
-def _plain(info: os.stat_result, kind: int) -> bool:
-    """Of the given kind (stat.S_IFDIR, stat.S_IFREG) itself: not a link, not a Windows junction."""
-    reparse = getattr(info, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_REPARSE_POINT
-    return stat.S_IFMT(info.st_mode) == kind and not reparse
-
-
-class _Folder:
-    """A folder of the cache, opened without following symbolic links: names are looked up
-    inside it (by descriptor where the OS allows), and links are refused, never followed."""
-
-    def __init__(self, path: str, fd: int | None) -> None:
-        self.path = path
-        self.fd = fd
-
-    @classmethod
-    def project(cls, root: Path) -> _Folder:
-        """The project root itself, links and all: where the user asked archlint to run."""
-        path = os.fspath(root)
-        return cls(path, os.open(path, os.O_RDONLY | _DIRECTORY) if _BY_DESCRIPTOR else None)
-
-    def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-
-    def __enter__(self) -> _Folder:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _join(self, name: str) -> str:
-        return os.path.join(self.path, name)
-
-    def lstat(self, name: str) -> os.stat_result:
-        if self.fd is not None:
-            return os.stat(name, dir_fd=self.fd, follow_symlinks=False)
-        return os.lstat(self._join(name))
-
-    def folder(self, name: str, *, create: bool = False) -> _Folder:
-        """The subfolder ``name``; NotOwned if it is a link or not a folder."""
-        if create:
-            try:
-                if self.fd is not None:
-                    os.mkdir(name, dir_fd=self.fd)
-                else:
-                    os.mkdir(self._join(name))
-            except FileExistsError:
-                pass
-        if self.fd is None:
-            if not _plain(self.lstat(name), stat.S_IFDIR):
-                raise NotOwned(f"{self._join(name)} is not a folder archlint made")
-            return _Folder(self._join(name), None)
+    def result(self) -> FileResult | None:
+        """The full result, or None if the entry is not one archlint wrote."""
         try:
-            fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=self.fd)
-        except (FileNotFoundError, PermissionError):
-            raise
-        except OSError as exc:  # ELOOP (EMLINK on some BSDs) or ENOTDIR: a link or a file
-            raise NotOwned(f"{self._join(name)} is not a folder archlint made") from exc
-        return _Folder(self._join(name), fd)
+            result = _ResultUnpickler(io.BytesIO(self.blob)).load()
+        except Exception:
+            return None
+        return result if isinstance(result, FileResult) else None
 
-    def open(self, name: str, flags: int, mode: int = 0o600) -> int:
-        """A descriptor for the regular file ``name``; NotOwned if it is anything else."""
-        flags |= _NOFOLLOW | _BINARY
-        if self.fd is None:
-            try:
-                info = self.lstat(name)
-            except FileNotFoundError:
-                if not flags & os.O_CREAT:
-                    raise
-            else:
-                if not _plain(info, stat.S_IFREG):
-                    raise NotOwned(f"{self._join(name)} is not a file archlint made")
-            fd = os.open(self._join(name), flags, mode)
-        else:
-            fd = os.open(name, flags, mode, dir_fd=self.fd)
-        if not _plain(os.fstat(fd), stat.S_IFREG):
-            os.close(fd)
-            raise NotOwned(f"{self._join(name)} is not a file archlint made")
-        return fd
 
-    def entries(self) -> list[tuple[str, os.stat_result]]:
-        """Every name in the folder with its own status (links not followed)."""
-        found = []
-        with os.scandir(self.fd if self.fd is not None else self.path) as listing:
-            for entry in listing:
-                try:
-                    found.append((entry.name, entry.stat(follow_symlinks=False)))
-                except OSError:
-                    continue
-        return found
-
-    def replace(self, source: str, target: str) -> None:
-        if self.fd is not None:
-            os.replace(source, target, src_dir_fd=self.fd, dst_dir_fd=self.fd)
-        else:
-            os.replace(self._join(source), self._join(target))
-
-    def unlink(self, name: str) -> None:
-        if self.fd is not None:
-            os.unlink(name, dir_fd=self.fd)
-        else:
-            os.unlink(self._join(name))
+def stored(result: FileResult) -> Stored:
+    """``result`` as it is cached. Its digest covers what the project phase reads of it, by value
+    (a repr, not a pickle whose memo layout may differ between processes)."""
+    identity = repr((result.info, result.findings, result.pending, result.summary))
+    digest = hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return Stored(digest, result.suppressions, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Cache:
-    """The cache in ``root/.archlint_cache``. It is only used while that folder, its
-    subfolders and entries are what archlint made: a symbolic link anywhere in it (committed
-    to the repository, say) turns every lookup into a miss and every write into a no-op, so
-    archlint never reads, writes or deletes anything through it."""
+    """The cache in ``root/.archlint_cache``: per-file results in a few shard files and the
+    project phase's findings in one, all for one settings salt. A run reads each file once,
+    writes only the shards whose entries changed, and touches nothing when nothing changed.
+
+    It is only used while that folder and its files are what archlint made: a symbolic link
+    anywhere in it (committed to the repository, say) turns every lookup into a miss and every
+    write into a no-op, so archlint never reads, writes or deletes anything through it."""
 
     def __init__(self, root: Path, salt: str) -> None:
         self.root = root
         self.directory = root / CACHE_DIR
         self.salt = salt.encode()
+        self.tag = hashlib.blake2b(self.salt, digest_size=8).hexdigest()
+        self._shards: list[dict[str, tuple[tuple[str, Stored], ...]]] | None = None
+        self._dirty: set[int] = set()
 
     def key(self, source: bytes, identity: str) -> str:
         digest = hashlib.blake2b(digest_size=20)
@@ -209,14 +135,11 @@ class Cache:
             digest.update(part)
         return digest.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pickle"
-
     @contextmanager
-    def _folder(self, shard: str | None = None, *, create: bool = False) -> Iterator[_Folder]:
-        """The cache folder (or one of its shards), refused unless archlint made it: a real
-        folder, holding no .gitignore other than a regular file."""
-        with _Folder.project(self.root) as root, root.folder(CACHE_DIR, create=create) as cache:
+    def _folder(self, *, create: bool = False) -> Iterator[Folder]:
+        """The cache folder, refused unless archlint made it: a real folder, holding no
+        .gitignore other than a regular file."""
+        with Folder.project(self.root) as root, root.folder(CACHE_DIR, create=create) as cache:
             try:
                 info = cache.lstat(_GITIGNORE)
             except FileNotFoundError:
@@ -226,82 +149,181 @@ class Cache:
                         with os.fdopen(fd, "w", encoding="utf-8") as f:
                             f.write("# created by archlint\n*\n")
             else:
-                if not _plain(info, stat.S_IFREG):
+                if not is_plain(info, stat.S_IFREG):
                     raise NotOwned(f"{self.directory / _GITIGNORE} is not a file archlint made")
-            if shard is None:
-                yield cache
-            else:
-                with cache.folder(shard, create=create) as folder:
-                    yield folder
+            yield cache
 
-    def get(self, key: str) -> FileResult | None:
-        if not _ENTRY.fullmatch(f"{key}.pickle"):
+    def _load(self, folder: Folder | None, name: str) -> object:
+        """What a cache file of this salt holds, or None (missing, foreign, corrupt, another
+        format or salt: every problem is a miss)."""
+        if folder is None:
             return None
         try:
-            with self._folder(key[:2]) as folder:
-                fd = folder.open(f"{key}.pickle", os.O_RDONLY | _NONBLOCK)
-                with os.fdopen(fd, "rb") as f:
-                    result = _ResultUnpickler(f).load()
-                    # last use, for pruning
-                    os.utime(f.fileno() if folder.fd is not None else self._path(key))
-        except Exception:  # missing, truncated, foreign, not ours or from another version: a miss
+            data = _ResultUnpickler(io.BytesIO(folder.read(name))).load()
+        except Exception:
             return None
-        return result if isinstance(result, FileResult) else None
+        if not (isinstance(data, tuple) and len(data) == 3 and data[:2] == (_FORMAT, self.salt)):
+            return None
+        return data[2]
 
-    def prune(self, keep: int) -> None:
-        """Delete the least recently used entries beyond ``keep`` (edits leave old ones behind),
-        and temporary files a killed run left. Only ever names archlint gives its own files,
-        only in folders it made."""
-        try:
-            with self._folder() as cache:
-                shards = [
-                    name
-                    for name, info in cache.entries()
-                    if _SHARD.fullmatch(name) and _plain(info, stat.S_IFDIR)
-                ]
-                entries: list[tuple[float, str, str]] = []
-                stale: list[tuple[str, str]] = []
-                now = time.time()
-                for shard in shards:
-                    with cache.folder(shard) as folder:
-                        for name, info in folder.entries():
-                            if not _plain(info, stat.S_IFREG):
-                                continue
-                            entry = _ENTRY.fullmatch(name)
-                            if entry is not None and entry.group(1).startswith(shard):
-                                entries.append((info.st_mtime, shard, name))
-                            elif _TEMP.fullmatch(name) and now - info.st_mtime > _STALE_TEMP_SECONDS:
-                                stale.append((shard, name))
-                doomed = stale
-                if len(entries) > keep * 2:
-                    doomed += [(s, n) for _, s, n in sorted(entries)[: len(entries) - keep]]
-                for shard in sorted({s for s, _ in doomed}):
-                    with cache.folder(shard) as folder:
-                        for name in (n for s, n in doomed if s == shard):
-                            try:
-                                folder.unlink(name)
-                            except FileNotFoundError:
-                                continue
-        except OSError:
-            return
+    def _read_shards(self) -> list[dict[str, tuple[tuple[str, Stored], ...]]]:
+        if self._shards is None:
+            self._shards = [{} for _ in range(SHARDS)]
+            try:
+                with self._folder() as folder:
+                    for index in range(SHARDS):
+                        entries = self._load(folder, self._shard_name(index))
+                        if isinstance(entries, dict):
+                            self._shards[index] = _checked(entries)
+            except OSError:
+                pass
+        return self._shards
 
-    def put(self, key: str, result: FileResult) -> None:
-        if not _ENTRY.fullmatch(f"{key}.pickle"):
+    def _shard_name(self, index: int) -> str:
+        return f"files-{self.tag}-{index:x}.pickle"
+
+    @staticmethod
+    def _shard_of(path: str) -> int:
+        return zlib.crc32(path.encode("utf-8", "surrogateescape")) % SHARDS
+
+    def get(self, path: str, key: str) -> Stored | None:
+        """The entry stored for ``path`` under ``key``, read (with every other) on first use."""
+        for stored_key, entry in self._read_shards()[self._shard_of(path)].get(path, ()):
+            if stored_key == key:
+                return entry
+        return None
+
+    def put(self, path: str, key: str, entry: Stored) -> None:
+        """Remember ``entry`` (kept in memory until ``save``), with the previous version of the file."""
+        index = self._shard_of(path)
+        shard = self._read_shards()[index]
+        older = tuple(v for v in shard.get(path, ()) if v[0] != key)
+        shard[path] = ((key, entry), *older)[:_VERSIONS]
+        self._dirty.add(index)
+
+    def save(self, live: Collection[str]) -> None:
+        """Write the shards that changed or hold files no longer in the project, then prune."""
+        shards = self._read_shards()
+        for index, shard in enumerate(shards):
+            if any(path not in live for path in shard):
+                for path in [p for p in shard if p not in live]:
+                    del shard[path]
+                self._dirty.add(index)
+        if not self._dirty:
             return
         try:
-            with self._folder(key[:2], create=True) as folder:
-                temporary = f"{key}.{secrets.token_hex(6)}.tmp"
-                fd = folder.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
-                try:
-                    with os.fdopen(fd, "wb") as f:
-                        pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-                    folder.replace(temporary, f"{key}.pickle")
-                except BaseException:
-                    with suppress(OSError):
-                        folder.unlink(temporary)
-                    raise
+            with self._folder(create=True) as folder:
+                for index in sorted(self._dirty):
+                    plain = {  # builtins and model types only: what the restricted unpickler loads
+                        path: tuple((k, e.digest, e.suppressions, e.blob) for k, e in versions)
+                        for path, versions in shards[index].items()
+                    }
+                    data = pickle.dumps((_FORMAT, self.salt, plain), protocol=pickle.HIGHEST_PROTOCOL)
+                    folder.write(self._shard_name(index), data)
+                self._dirty.clear()
+                self._prune(folder)
         except OSError:
             return  # a read-only tree, or a cache folder archlint did not make: no cache
+
+    def project_findings(self, inputs: str) -> tuple[Finding, ...] | None:
+        """The project phase's findings for these inputs, if a run computed them."""
+        key = self._project_key(inputs)
+        try:
+            with self._folder() as folder:
+                kept = self._project_entries(folder)
+        except OSError:
+            return None
+        return next((findings for k, findings in kept if k == key), None)
+
+    def put_project_findings(self, inputs: str, findings: Sequence[Finding]) -> None:
+        key = self._project_key(inputs)
+        try:
+            with self._folder(create=True) as folder:
+                older = [(k, f) for k, f in self._project_entries(folder) if k != key]
+                entries = [(key, tuple(findings)), *older][:_PROJECT_KEPT]
+                data = pickle.dumps((_FORMAT, self.salt, entries), protocol=pickle.HIGHEST_PROTOCOL)
+                folder.write(f"project-{self.tag}.pickle", data)
+        except OSError:
+            return
+
+    def _project_entries(self, folder: Folder) -> list[tuple[str, tuple[Finding, ...]]]:
+        kept = self._load(folder, f"project-{self.tag}.pickle")
+        return [
+            entry
+            for entry in (kept if isinstance(kept, list) else ())
+            if isinstance(entry, tuple)
+            and len(entry) == 2
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], tuple)
+            and all(isinstance(f, Finding) for f in entry[1])
+        ]
+
+    def _project_key(self, inputs: str) -> str:
+        return hashlib.blake2b(self.salt + b"\x00" + inputs.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _prune(self, cache: Folder) -> None:
+        """Delete the files of all but the latest few settings, temporary files a killed run
+        left, and the one-file-per-entry layout of earlier versions. Only ever names archlint
+        gives its own files, only in folders it made."""
+        now = time.time()
+        latest: dict[str, float] = {}
+        doomed: list[str] = []
+        listing = cache.entries()
+        for name, info in listing:
+            if is_plain(info, stat.S_IFDIR) and _LEGACY_FOLDER.fullmatch(name):
+                _remove_legacy(cache, name)
+            if not is_plain(info, stat.S_IFREG):
+                continue
+            owned = _SHARD_FILE.fullmatch(name) or _PROJECT_FILE.fullmatch(name)
+            if owned is not None:
+                latest[owned.group(1)] = max(latest.get(owned.group(1), 0.0), info.st_mtime)
+            elif _TEMP.fullmatch(name) and now - info.st_mtime > _STALE_TEMP_SECONDS:
+                doomed.append(name)
+        others = sorted((t for t in latest if t != self.tag), key=lambda t: latest[t], reverse=True)
+        dropped = set(others[_SALTS_KEPT - 1 :])
+        for name, _ in listing:
+            owned = _SHARD_FILE.fullmatch(name) or _PROJECT_FILE.fullmatch(name)
+            if owned is not None and owned.group(1) in dropped:
+                doomed.append(name)
+        for name in doomed:
+            with suppress(FileNotFoundError):
+                cache.unlink(name)
+
+
+def _checked(entries: dict[object, object]) -> dict[str, tuple[tuple[str, Stored], ...]]:
+    """The well-formed entries of a shard (a planted or damaged one loses only what is wrong)."""
+    good: dict[str, tuple[tuple[str, Stored], ...]] = {}
+    for path, versions in entries.items():
+        if not (isinstance(path, str) and isinstance(versions, tuple)):
+            continue
+        kept = []
+        for version in versions:
+            if isinstance(version, tuple) and len(version) == 4:
+                key, digest, suppressions, blob = version
+                if (
+                    isinstance(key, str)
+                    and isinstance(digest, str)
+                    and isinstance(blob, bytes)
+                    and isinstance(suppressions, tuple)
+                    and all(isinstance(s, Suppression) for s in suppressions)
+                ):
+                    kept.append((key, Stored(digest, suppressions, blob)))
+        if kept:
+            good[path] = tuple(kept)
+    return good
+
+
+def _remove_legacy(cache: Folder, shard: str) -> None:
+    """Empty and remove a folder of the one-file-per-entry layout (only names it used)."""
+    try:
+        with cache.folder(shard) as folder:
+            for name, info in folder.entries():
+                if is_plain(info, stat.S_IFREG) and _LEGACY_ENTRY.fullmatch(name):
+                    with suppress(FileNotFoundError):
+                        folder.unlink(name)
+        cache.rmdir(shard)
+    except OSError:
+        return  # not ours, not empty (foreign files stay), or gone
 
 
 def code_fingerprint() -> str:

@@ -29,7 +29,7 @@ def dependency_graph(options: CheckOptions, *, layers: bool = False) -> Dependen
     rules the project runs mark the edges that break their contracts, unless an inline
     suppression hides every finding of that edge."""
     project = resolve_project(options)
-    results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache)
+    results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache).full()
     summaries = {r.info.path: r.summary for r in results if r.summary is not None}
     context = ProjectContext(imports=project.imports)
 

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
-import multiprocessing.context
+import gc
+import hashlib
 import os
-import signal
-import sys
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from archlint import __version__
 from archlint.config import Config
 from archlint.core import Diagnostic, FileResult, Finding, ModuleInfo
-from archlint.engine.cache import Cache, settings_salt
+from archlint.engine.cache import Cache, Stored, settings_salt, stored
 from archlint.engine.project import Project
 from archlint.engine.selection import rules_by_code
 from archlint.engine.settings import FileSettings
 from archlint.rules import DEFAULT_SESSION_NAMES, FileRule
+
+if TYPE_CHECKING:  # the pool (multiprocessing) is imported only by a run that starts one
+    from archlint.engine.pool import Job
 
 
 def session_names(config: Config) -> tuple[str, ...]:
@@ -54,15 +52,66 @@ def file_settings(project: Project) -> dict[Any, FileSettings]:
     return settings
 
 
-def analyze_job(job: tuple[bytes, ModuleInfo, FileSettings]) -> FileResult:
+def analyze_job(job: Job) -> FileResult:
     # Imported here: a run served entirely from the cache never loads the parser.
     from archlint.engine.analyze import analyze_file
 
-    return analyze_file(*job)
+    # Parsing and walking allocate millions of objects that die with the file: the cyclic
+    # collector would only walk them again and again. Trees are freed by reference counting.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return analyze_file(*job)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
-# Below this many files to parse, starting worker processes costs more than it saves.
-_POOL_THRESHOLD = 24
+# Below this many files to analyse, starting worker processes costs more than it saves
+# (measured on the realistic benchmark, 2 cores: see benchmarks/run.py).
+_POOL_THRESHOLD = 48
+
+
+class FileResults:
+    """The per-file phase's results, in module order. A file served by the cache stays pickled
+    (its digest and suppressions at hand) until something asks for its full result."""
+
+    def __init__(
+        self,
+        modules: Sequence[ModuleInfo],
+        entries: Sequence[FileResult | Stored],
+        cache: Cache | None,
+        reanalyse: Callable[[int], FileResult],
+    ) -> None:
+        self.modules = tuple(modules)
+        self._entries = list(entries)
+        self.cache = cache
+        self._reanalyse = reanalyse
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def light(self) -> list[FileResult]:
+        """Each file's info and suppressions (all a cached file brings without unpickling)."""
+        return [
+            e if isinstance(e, FileResult) else FileResult(info=m, suppressions=e.suppressions)
+            for m, e in zip(self.modules, self._entries, strict=True)
+        ]
+
+    def full(self) -> list[FileResult]:
+        """Every file's full result (an entry that no longer unpickles is analysed again)."""
+        for index, entry in enumerate(self._entries):
+            if isinstance(entry, Stored):
+                result = entry.result()
+                self._entries[index] = result if result is not None else self._reanalyse(index)
+        return [e for e in self._entries if isinstance(e, FileResult)]
+
+    def digest(self) -> str:
+        """What the results are, by value: equal results, equal digests."""
+        digest = hashlib.blake2b(digest_size=16)
+        for entry in self._entries:
+            digest.update((entry if isinstance(entry, Stored) else stored(entry)).digest.encode())
+        return digest.hexdigest()
 
 
 def analyze_all(
@@ -71,140 +120,53 @@ def analyze_all(
     jobs: int | None = None,
     use_cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
-) -> list[FileResult]:
-    """Per-file results in module order: cached where the inputs are unchanged, the rest
-    analysed in a process pool. The order never depends on the number of jobs; ``progress``
-    hears (files analysed, files to analyse) as the work goes."""
+) -> FileResults:
+    """Per-file results in module order: from the cache where the inputs are unchanged, the
+    rest analysed (in a process pool when there are enough). The order never depends on the
+    number of jobs; ``progress`` hears (files analysed, files to analyse) as the work goes."""
     settings = file_settings(project)
-    cache = Cache(project.root, settings_salt(__version__, sorted(settings.items(), key=str)))
-    results: list[FileResult | None] = []
-    misses: list[tuple[int, str, tuple[bytes, ModuleInfo, FileSettings]]] = []
-    for module in project.tree.modules:
+    salt = settings_salt(__version__, sorted(settings.items(), key=str))
+    cache = Cache(project.root, salt) if use_cache else None
+    modules = project.tree.modules
+    entries: list[FileResult | Stored | None] = []
+    misses: list[tuple[int, str, Job]] = []
+    for module in modules:
         source = project.sources.get(module.path)
         if source is None:
             error = project.unreadable.get(module.path)
-            results.append(_unreadable(module, error.strerror if error else "vanished"))
+            entries.append(_unreadable(module, error.strerror if error else "vanished"))
             continue
-        key = cache.key(source, repr(module))
-        hit = cache.get(key) if use_cache else None
-        results.append(hit)
+        key = cache.key(source, repr(module)) if cache is not None else ""
+        hit = cache.get(module.path, key) if cache is not None else None
+        entries.append(hit)
         if hit is None:
-            misses.append((len(results) - 1, key, (source, module, settings[module.role])))
+            misses.append((len(entries) - 1, key, (source, module, settings[module.role])))
     cores = os.cpu_count() or 1
     # Never more workers than cores or than files to analyse, whatever --jobs asks.
     workers = max(1, min(jobs if jobs is not None else cores, cores, len(misses)))
     job_list = [job for _, _, job in misses]
-    fresh: list[FileResult] = []
+    fresh: list[FileResult | Stored] = []
     if workers > 1 and len(misses) >= _POOL_THRESHOLD:
-        fresh = _in_pool(job_list, workers, progress)
+        from archlint.engine.pool import in_pool
+
+        fresh.extend(in_pool(job_list, workers, progress))
     else:
         for job in job_list:
             fresh.append(analyze_job(job))
             if progress is not None:
                 progress(len(fresh), len(job_list))
-    for (index, key, _), result in zip(misses, fresh, strict=True):
-        results[index] = result
-        if use_cache:
-            cache.put(key, result)
-    if use_cache and misses:
-        cache.prune(keep=2 * len(project.tree.modules) + 200)
-    return [r for r in results if r is not None]
+    for (index, key, job), result in zip(misses, fresh, strict=True):
+        entries[index] = result
+        if cache is not None:
+            cache.put(job[1].path, key, result if isinstance(result, Stored) else stored(result))
+    if cache is not None:
+        cache.save({m.path for m in modules})
 
+    def reanalyse(index: int) -> FileResult:
+        module = modules[index]
+        return analyze_job((project.sources[module.path], module, settings[module.role]))
 
-def _context() -> multiprocessing.context.BaseContext:
-    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-
-
-def _worker_init(parent: int) -> None:
-    """Workers leave Ctrl-C to the parent, and die with it (Linux): a killed run leaves no
-    process behind. ``parent`` is the pid that started the pool."""
-    _arm(parent)
-
-
-def _arm(parent: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The parent's Python-level SIGTERM handler would only run between bytecodes; the
-    # default action ends a worker even while it waits in C.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:
-        os._exit(1)  # the parent died before the death signal was armed: nobody waits for us
-
-
-_FORKING_PARENT = [0]
-
-
-def _before_fork() -> None:
-    _FORKING_PARENT[0] = os.getpid()
-
-
-def _after_fork_in_child() -> None:
-    """Armed at once in every process forked from a run, before anything can block: a child
-    forked while another thread held a lock may never reach the pool's initializer, and must
-    still die with the run rather than outlive it holding its pipes."""
-    _arm(_FORKING_PARENT[0])
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
-
-
-def _in_pool(
-    jobs: list[tuple[bytes, ModuleInfo, FileSettings]],
-    workers: int,
-    progress: Callable[[int, int], None] | None,
-) -> list[FileResult]:
-    """The jobs' results in order. A worker that dies (a parser crash) breaks the pool: the
-    files not done yet are then analysed one process each, so only the culprit is lost."""
-    fresh: list[FileResult] = []
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
-    )
-    try:
-        chunk = max(1, len(jobs) // (workers * 8))
-        for result in pool.map(analyze_job, jobs, chunksize=chunk):
-            fresh.append(result)
-            if progress is not None:
-                progress(len(fresh), len(jobs))
-    except BrokenProcessPool:
-        for job in jobs[len(fresh) :]:
-            fresh.append(_isolated(job))
-            if progress is not None:
-                progress(len(fresh), len(jobs))
-    except BaseException:
-        # Ctrl-C, SIGTERM or a crash: end the workers now, whatever path the exit then takes
-        # (an interpreter exit would otherwise join workers still waiting for tasks).
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        raise
-    finally:
-        # Never wait for running workers on the way out: they die with us.
-        pool.shutdown(wait=False, cancel_futures=True)
-    return fresh
-
-
-def _isolated(job: tuple[bytes, ModuleInfo, FileSettings]) -> FileResult:
-    with ProcessPoolExecutor(
-        max_workers=1, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
-    ) as one:
-        try:
-            return one.submit(analyze_job, job).result()
-        except BrokenProcessPool:
-            info = job[1]
-            diagnostic = Diagnostic(
-                code="SYN001",
-                rule="unparsable-file",
-                path=info.path,
-                message="the parser crashed on this file; exclude it, and please report it",
-                line=1,
-                column=1,
-            )
-            return FileResult(info=info, findings=(Finding(diagnostic, 1),))
+    return FileResults(modules, [e for e in entries if e is not None], cache, reanalyse)
 
 
 def _unreadable(module: ModuleInfo, reason: str | None) -> FileResult:

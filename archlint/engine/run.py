@@ -27,7 +27,7 @@ from archlint.core import (
 )
 from archlint.engine import baseline
 from archlint.engine.changed import changed_files
-from archlint.engine.perfile import analyze_all, analyze_job, file_settings
+from archlint.engine.perfile import FileResults, analyze_all, analyze_job, file_settings
 from archlint.engine.project import CheckOptions, Project, group_by_project, resolve_project
 from archlint.engine.report import (
     as_warning,
@@ -56,6 +56,31 @@ def project_findings(project: Project, results: Sequence[FileResult]) -> list[Fi
             checker = rule(context)
             found = checker.check(project.tree, project.options[code], summaries)
             findings.extend(Finding(d) for d in found)
+    return findings
+
+
+def project_phase(project: Project, files: FileResults) -> list[Finding]:
+    """Cross-file resolution and the project rules. They read every file's result, the
+    classified tree, the settings and the import-linter configuration, nothing else: while
+    those are unchanged their findings come from the cache, and no result is even unpickled."""
+    inputs = "\x1e".join(
+        (
+            files.digest() if files.cache is not None else "",
+            repr(project.tree),
+            repr(project.config),
+            repr(project.imports),
+            repr(sorted(project.enabled)),
+            repr(sorted(project.options.items())),
+        )
+    )
+    if files.cache is not None:
+        cached = files.cache.project_findings(inputs)
+        if cached is not None:
+            return list(cached)
+    results = files.full()
+    findings = confirmed_findings(results) + project_findings(project, results)
+    if files.cache is not None:
+        files.cache.put_project_findings(inputs, findings)
     return findings
 
 
@@ -166,12 +191,12 @@ def _check_project(options: CheckOptions) -> RunResult:
 def run_project(options: CheckOptions) -> ProjectRun:
     """Lint one project (the paths named all belong to it)."""
     project = resolve_project(options)
-    results = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress)
-    findings = confirmed_findings(results) + project_findings(project, results) + folder_findings(project)
+    per_file = analyze_all(project, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress)
+    findings = project_phase(project, per_file) + folder_findings(project)
     files = [m.path for m in project.tree.modules]
     ignores = project.config.per_file_ignores
     registry = rules_by_code()
-    kept, hidden = suppress(findings, results, _suppression_policy(project, files))
+    kept, hidden = suppress(findings, per_file.light(), _suppression_policy(project, files))
     scopes = _scopes(project, options.paths)
     warn = (
         *project.config.warn,
@@ -205,7 +230,7 @@ def run_project(options: CheckOptions) -> ProjectRun:
         baselined=accepted.hidden,
         stale_baseline=tuple(f"{e.path}: {e.code} {e.message}" for e in accepted.stale),
         project_root=str(project.root),
-        files_checked=len(results),
+        files_checked=len(per_file),
         preset=project.tree.layout.name,
         rules={code: rule.meta() for code, rule in sorted(registry.items())},
         suppressed=len(suppressed),
