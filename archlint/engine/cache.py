@@ -103,12 +103,17 @@ class Stored:
         return result if isinstance(result, FileResult) else None
 
 
-def stored(result: FileResult) -> Stored:
-    """``result`` as it is cached. Its digest covers what the project phase reads of it, by value
-    (a repr, not a pickle whose memo layout may differ between processes)."""
+def digest_of(result: FileResult) -> str:
+    """What the project phase reads of ``result``, by value (a repr, not a pickle, whose memo
+    layout may differ between processes): equal results, equal digests."""
     identity = repr((result.info, result.findings, result.pending, result.summary))
-    digest = hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    return Stored(digest, result.suppressions, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return hashlib.blake2b(identity.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def stored(result: FileResult) -> Stored:
+    """``result`` as it is cached."""
+    blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    return Stored(digest_of(result), result.suppressions, blob)
 
 
 class Cache:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from archlint import __version__
 from archlint.config import Config
 from archlint.core import Diagnostic, FileResult, Finding, ModuleInfo
-from archlint.engine.cache import Cache, Stored, settings_salt, stored
+from archlint.engine.cache import Cache, Stored, digest_of, settings_salt, stored
 from archlint.engine.project import Project
 from archlint.engine.selection import rules_by_code
 from archlint.engine.settings import FileSettings
@@ -82,11 +82,13 @@ class FileResults:
         entries: Sequence[FileResult | Stored],
         cache: Cache | None,
         reanalyse: Callable[[int], FileResult],
+        digests: Mapping[int, str] | None = None,
     ) -> None:
         self.modules = tuple(modules)
         self._entries = list(entries)
         self.cache = cache
         self._reanalyse = reanalyse
+        self._digests = dict(digests or {})  # those already known, by index
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -109,8 +111,11 @@ class FileResults:
     def digest(self) -> str:
         """What the results are, by value: equal results, equal digests."""
         digest = hashlib.blake2b(digest_size=16)
-        for entry in self._entries:
-            digest.update((entry if isinstance(entry, Stored) else stored(entry)).digest.encode())
+        for index, entry in enumerate(self._entries):
+            known = self._digests.get(index)
+            if known is None:
+                known = entry.digest if isinstance(entry, Stored) else digest_of(entry)
+            digest.update(known.encode())
         return digest.hexdigest()
 
 
@@ -155,10 +160,13 @@ def analyze_all(
             fresh.append(analyze_job(job))
             if progress is not None:
                 progress(len(fresh), len(job_list))
+    digests: dict[int, str] = {}
     for (index, key, job), result in zip(misses, fresh, strict=True):
         entries[index] = result
         if cache is not None:
-            cache.put(job[1].path, key, result if isinstance(result, Stored) else stored(result))
+            entry = result if isinstance(result, Stored) else stored(result)
+            digests[index] = entry.digest
+            cache.put(job[1].path, key, entry)
     if cache is not None:
         cache.save({m.path for m in modules})
 
@@ -166,7 +174,7 @@ def analyze_all(
         module = modules[index]
         return analyze_job((project.sources[module.path], module, settings[module.role]))
 
-    return FileResults(modules, [e for e in entries if e is not None], cache, reanalyse)
+    return FileResults(modules, [e for e in entries if e is not None], cache, reanalyse, digests)
 
 
 def _unreadable(module: ModuleInfo, reason: str | None) -> FileResult:

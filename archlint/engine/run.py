@@ -63,24 +63,25 @@ def project_phase(project: Project, files: FileResults) -> list[Finding]:
     """Cross-file resolution and the project rules. They read every file's result, the
     classified tree, the settings and the import-linter configuration, nothing else: while
     those are unchanged their findings come from the cache, and no result is even unpickled."""
-    inputs = "\x1e".join(
-        (
-            files.digest() if files.cache is not None else "",
-            repr(project.tree),
-            repr(project.config),
-            repr(project.imports),
-            repr(sorted(project.enabled)),
-            repr(sorted(project.options.items())),
+    cache, inputs = files.cache, ""
+    if cache is not None:
+        inputs = "\x1e".join(
+            (
+                files.digest(),
+                repr(project.tree),
+                repr(project.config),
+                repr(project.imports),
+                repr(sorted(project.enabled)),
+                repr(sorted(project.options.items())),
+            )
         )
-    )
-    if files.cache is not None:
-        cached = files.cache.project_findings(inputs)
+        cached = cache.project_findings(inputs)
         if cached is not None:
             return list(cached)
     results = files.full()
     findings = confirmed_findings(results) + project_findings(project, results)
-    if files.cache is not None:
-        files.cache.put_project_findings(inputs, findings)
+    if cache is not None:
+        cache.put_project_findings(inputs, findings)
     return findings
 
 
