@@ -60,7 +60,7 @@ def test_cache_files_round_trip_and_foreign_pickles_are_refused(tmp_path: Path) 
     root = project(tmp_path / "project")
     first = check(CheckOptions(paths=(root,)))
     files = sorted((root / CACHE_DIR).glob("*.pickle"))
-    assert files and all(f.name.startswith(("files-", "project-")) for f in files)
+    assert files and all(f.name.startswith(("files-", "project-", "memo-")) for f in files)
     assert check(CheckOptions(paths=(root,))).diagnostics == first.diagnostics
 
     class Planted:
@@ -79,6 +79,7 @@ def test_an_unchanged_run_writes_nothing_unpickles_no_result_and_skips_the_proje
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from archlint.engine import cache, perfile, run
+    from archlint.rules import service
 
     root = project(tmp_path)
     first = check(CheckOptions(paths=(root,)))
@@ -88,6 +89,7 @@ def test_an_unchanged_run_writes_nothing_unpickles_no_result_and_skips_the_proje
         raise AssertionError("a warm run must not get here")
 
     monkeypatch.setattr(cache.Stored, "result", forbidden)
+    monkeypatch.setattr(service, "subclass_words", forbidden)  # the project's words: remembered
     monkeypatch.setattr(perfile, "analyze_job", forbidden)
     monkeypatch.setattr(run, "confirmed_findings", forbidden)
     monkeypatch.setattr(run, "project_findings", forbidden)

@@ -68,12 +68,13 @@ _RESULT_TYPES = frozenset(
 
 
 # Only what archlint writes is ever read back or deleted: files-<16 hex>-<hex>.pickle shards and
-# project-<16 hex>.pickle (one set per settings salt), <name>.<12 hex>.tmp files on their way to
+# project-<16 hex>.pickle (one set per settings salt), memo-<name>.pickle (one value computed
+# from the whole project, whatever the settings), <name>.<12 hex>.tmp files on their way to
 # becoming one, the folder's .gitignore, and the one-file-per-entry layout of earlier versions
 # (<2 hex>/<40 hex>.pickle), which is removed.
 _SHARD_FILE = re.compile(r"files-([0-9a-f]{16})-([0-9a-f])\.pickle")
 _PROJECT_FILE = re.compile(r"project-([0-9a-f]{16})\.pickle")
-_TEMP = re.compile(r"((?:files|project)-[0-9a-f]{16}(?:-[0-9a-f])?\.pickle)\.[0-9a-f]{12}\.tmp")
+_TEMP = re.compile(r"(?:(?:files|project)-[0-9a-f]{16}(?:-[0-9a-f])?|memo-[a-z]+)\.pickle\.[0-9a-f]{12}\.tmp")
 _LEGACY_FOLDER = re.compile(r"[0-9a-f]{2}")
 _LEGACY_ENTRY = re.compile(r"[0-9a-f]{40}\.pickle|[0-9a-f]{40}\.[0-9a-f]{12}\.tmp")
 _GITIGNORE = ".gitignore"
@@ -142,34 +143,13 @@ class Cache:
 
     @contextmanager
     def _folder(self, *, create: bool = False) -> Iterator[Folder]:
-        """The cache folder, refused unless archlint made it: a real folder, holding no
-        .gitignore other than a regular file."""
-        with Folder.project(self.root) as root, root.folder(CACHE_DIR, create=create) as cache:
-            try:
-                info = cache.lstat(_GITIGNORE)
-            except FileNotFoundError:
-                if create:
-                    with suppress(FileExistsError):  # a concurrent run wrote it first
-                        fd = cache.open(_GITIGNORE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-                        with os.fdopen(fd, "w", encoding="utf-8") as f:
-                            f.write("# created by archlint\n*\n")
-            else:
-                if not is_plain(info, stat.S_IFREG):
-                    raise NotOwned(f"{self.directory / _GITIGNORE} is not a file archlint made")
-            yield cache
+        with cache_folder(self.root, create=create) as folder:
+            yield folder
 
     def _load(self, folder: Folder | None, name: str) -> object:
         """What a cache file of this salt holds, or None (missing, foreign, corrupt, another
         format or salt: every problem is a miss)."""
-        if folder is None:
-            return None
-        try:
-            data = _ResultUnpickler(io.BytesIO(folder.read(name))).load()
-        except Exception:
-            return None
-        if not (isinstance(data, tuple) and len(data) == 3 and data[:2] == (_FORMAT, self.salt)):
-            return None
-        return data[2]
+        return _load(folder, name, self.salt)
 
     def _read_shards(self) -> list[dict[str, tuple[tuple[str, Stored], ...]]]:
         if self._shards is None:
@@ -293,6 +273,64 @@ class Cache:
         for name in doomed:
             with suppress(FileNotFoundError):
                 cache.unlink(name)
+
+
+@contextmanager
+def cache_folder(root: Path, *, create: bool = False) -> Iterator[Folder]:
+    """The cache folder of the project at ``root``, refused unless archlint made it: a real
+    folder, holding no .gitignore other than a regular file."""
+    with Folder.project(root) as project, project.folder(CACHE_DIR, create=create) as cache:
+        try:
+            info = cache.lstat(_GITIGNORE)
+        except FileNotFoundError:
+            if create:
+                with suppress(FileExistsError):  # a concurrent run wrote it first
+                    fd = cache.open(_GITIGNORE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                    with os.fdopen(fd, "w", encoding="utf-8") as f:
+                        f.write("# created by archlint\n*\n")
+        else:
+            if not is_plain(info, stat.S_IFREG):
+                raise NotOwned(f"{root / CACHE_DIR / _GITIGNORE} is not a file archlint made")
+        yield cache
+
+
+def _load(folder: Folder | None, name: str, tag: bytes) -> object:
+    """What the cache file ``name`` holds for ``tag`` (a salt, a key), or None: missing,
+    foreign, corrupt, another format or tag, every problem is a miss."""
+    if folder is None:
+        return None
+    try:
+        data = _ResultUnpickler(io.BytesIO(folder.read(name))).load()
+    except Exception:
+        return None
+    if not (isinstance(data, tuple) and len(data) == 3 and data[:2] == (_FORMAT, tag)):
+        return None
+    return data[2]
+
+
+class Memo:
+    """One value computed from the whole project (builtins only), kept in
+    ``memo-<name>.pickle`` under the key of its inputs: a run whose inputs did not change
+    reads it instead of computing it again."""
+
+    def __init__(self, root: Path, name: str) -> None:
+        self.root = root
+        self.name = f"memo-{name}.pickle"
+
+    def get(self, key: str) -> object | None:
+        try:
+            with cache_folder(self.root) as folder:
+                return _load(folder, self.name, key.encode())
+        except OSError:
+            return None
+
+    def put(self, key: str, value: object) -> None:
+        try:
+            with cache_folder(self.root, create=True) as folder:
+                data = pickle.dumps((_FORMAT, key.encode(), value), protocol=pickle.HIGHEST_PROTOCOL)
+                folder.write(self.name, data)
+        except OSError:
+            return
 
 
 def _checked(entries: dict[object, object]) -> dict[str, tuple[tuple[str, Stored], ...]]:

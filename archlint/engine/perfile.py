@@ -6,12 +6,12 @@ import gc
 import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from archlint import __version__
 from archlint.config import Config
 from archlint.core import Diagnostic, FileResult, Finding, ModuleInfo
-from archlint.engine.cache import Cache, Stored, digest_of, settings_salt, stored
+from archlint.engine.cache import Cache, Memo, Stored, code_fingerprint, digest_of, settings_salt, stored
 from archlint.engine.project import Project
 from archlint.engine.selection import rules_by_code
 from archlint.engine.settings import FileSettings
@@ -26,7 +26,7 @@ def session_names(config: Config) -> tuple[str, ...]:
     return (*base, *config.extend_session_names)
 
 
-def file_settings(project: Project) -> dict[Any, FileSettings]:
+def file_settings(project: Project, *, use_cache: bool = False) -> dict[Any, FileSettings]:
     """One FileSettings per role: the enabled file rules for that role and their options."""
     registry = rules_by_code()
     present = {module.role for module in project.tree.modules}
@@ -36,7 +36,7 @@ def file_settings(project: Project) -> dict[Any, FileSettings]:
         if code in project.enabled and issubclass(rule, FileRule) and rule.needs_roles <= present
     ]
     names = session_names(project.config)
-    words = tuple((r.code, tuple(sorted(r.project_words(project.sources.values())))) for r in file_rules)
+    words = _project_words(project, file_rules, use_cache)
     settings: dict[Any, FileSettings] = {}
     for module in project.tree.modules:
         if module.role in settings:
@@ -50,6 +50,43 @@ def file_settings(project: Project) -> dict[Any, FileSettings]:
             project_words=tuple((code, w) for code, w in words if code in {r.code for r in chosen}),
         )
     return settings
+
+
+Words = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _project_words(project: Project, rules: Sequence[type[FileRule[Any]]], use_cache: bool) -> Words:
+    """Each rule's project words (read from every source of the project), from the cache
+    while no source changed: reading them costs more than the rest of a warm run's engine."""
+
+    def compute() -> Words:
+        return tuple((r.code, tuple(sorted(r.project_words(project.sources.values())))) for r in rules)
+
+    if not use_cache:
+        return compute()
+    key = hashlib.blake2b(f"{__version__}|{code_fingerprint()}|{[r.code for r in rules]}".encode())
+    for path, source in sorted(project.sources.items()):
+        for part in (path.encode("utf-8", "surrogateescape"), source):
+            key.update(len(part).to_bytes(8, "little"))
+            key.update(part)
+    memo = Memo(project.root, "words")
+    kept = memo.get(key.hexdigest())
+    if _is_words(kept):
+        return kept
+    words = compute()
+    memo.put(key.hexdigest(), words)
+    return words
+
+
+def _is_words(value: object) -> TypeGuard[Words]:
+    return isinstance(value, tuple) and all(
+        isinstance(item, tuple)
+        and len(item) == 2
+        and isinstance(item[0], str)
+        and isinstance(item[1], tuple)
+        and all(isinstance(word, str) for word in item[1])
+        for item in value
+    )
 
 
 def analyze_job(job: Job) -> FileResult:
@@ -129,7 +166,7 @@ def analyze_all(
     """Per-file results in module order: from the cache where the inputs are unchanged, the
     rest analysed (in a process pool when there are enough). The order never depends on the
     number of jobs; ``progress`` hears (files analysed, files to analyse) as the work goes."""
-    settings = file_settings(project)
+    settings = file_settings(project, use_cache=use_cache)
     salt = settings_salt(__version__, sorted(settings.items(), key=str))
     cache = Cache(project.root, salt) if use_cache else None
     modules = project.tree.modules

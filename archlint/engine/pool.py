@@ -119,12 +119,12 @@ def in_pool(jobs: list[Job], workers: int, progress: Callable[[int, int], None] 
     finished = False
     try:
         chunk = max(1, len(jobs) // (workers * 8))
-        held = _hold_signals()
         try:
-            results = pool.map(stored_job, jobs, chunksize=chunk)  # submits every job: forks
-        finally:
-            _release_signals(held)
-        try:
+            held = _hold_signals()
+            try:
+                results = pool.map(stored_job, jobs, chunksize=chunk)  # submits every job: forks
+            finally:
+                _release_signals(held)
             for result in results:
                 fresh.append(result)
                 if progress is not None:
