@@ -10,24 +10,20 @@ def _route_prefix(d: Domain) -> str:
     return "/" + d.plural.replace("_", "-")
 
 
-def dependencies_code(d: Domain) -> tuple[list[str], list[str], str]:
-    """(third-party imports, project imports, code) of the dependency providers."""
+def dependencies_code(d: Domain, owned_row: bool = True) -> tuple[list[str], list[str], str]:
+    """(third-party imports, project imports, code) of the dependency providers; without
+    ``owned_row`` (providers kept in the router module), none that names the model."""
     cls, e = d.cls, d.singular
     third = ["from fastapi import Depends, HTTPException, status"]
     project = [
         f"from {d.core.db} import SessionDep",
         f"from {d.core.security} import CurrentUser",
-        f"from {d.modules.models} import {cls}",
         f"from {d.modules.service} import {cls}Service",
     ]
-    code = f"""
-        def get_{e}_service(session: SessionDep) -> {cls}Service:
-            return {cls}Service(session)
-
-
-        {cls}ServiceDep = Annotated[{cls}Service, Depends(get_{e}_service)]
-
-
+    row = ""
+    if owned_row:
+        project.append(f"from {d.modules.models} import {cls}")
+        row = f"""
         async def valid_{e}({e}_id: int, user: CurrentUser, service: {cls}ServiceDep) -> {cls}:
             \"\"\"The {e.replace("_", " ")} the path names, if the caller owns it (404 otherwise).\"\"\"
             return await service.get({e}_id, user.id)
@@ -35,7 +31,15 @@ def dependencies_code(d: Domain) -> tuple[list[str], list[str], str]:
 
         Valid{cls} = Annotated[{cls}, Depends(valid_{e})]
 
+"""
+    code = f"""
+        def get_{e}_service(session: SessionDep) -> {cls}Service:
+            return {cls}Service(session)
 
+
+        {cls}ServiceDep = Annotated[{cls}Service, Depends(get_{e}_service)]
+
+{row}
         def require_{e}_manager(user: CurrentUser) -> None:
             if not (user.is_staff or "{d.plural}:manage" in user.scopes):
                 raise HTTPException(
@@ -88,7 +92,7 @@ def router_module(d: Domain) -> Source:
         third.append("from sqlalchemy import text")
     deps_code = ""
     if inline_deps:
-        _, dep_project, deps_code = dependencies_code(d)
+        _, dep_project, deps_code = dependencies_code(d, owned_row=False)  # no model in a router
         fastapi |= {"Depends", "HTTPException", "status"}
         project += [p for p in dep_project if p not in project]
     else:
@@ -217,6 +221,12 @@ def router_module(d: Domain) -> Source:
                 return {cls}Out.model_validate({e})
             """
         )
+    # The row a path names: through the Valid<Model> dependency, or fetched from the service
+    # where the providers live in the router module (which must not import the model).
+    row_param, row_fetch = f"{e}: Valid{cls}", ""
+    if inline_deps:
+        row_param = f"{e}_id: int, user: CurrentUser, service: {cls}ServiceDep"
+        row_fetch = f"\n            {e} = await service.get({e}_id, user.id)"
     review = ""
     if "RTR003" in d.plants:
         review = f"""
@@ -226,7 +236,7 @@ def router_module(d: Domain) -> Source:
     out.add(
         f"""
         @router.get("/{{{e}_id}}", response_model={cls}Out)
-        async def get_{e}({e}: Valid{cls}) -> {cls}Out:
+        async def get_{e}({row_param}) -> {cls}Out:{row_fetch}
             return {cls}Out.model_validate({e})
 
 
@@ -274,7 +284,7 @@ def router_module(d: Domain) -> Source:
 
 
         @router.get("/{{{e}_id}}/attachments", response_model=list[{cls}AttachmentOut])
-        async def list_{e}_attachments({e}: Valid{cls}) -> list[{cls}AttachmentOut]:
+        async def list_{e}_attachments({row_param}) -> list[{cls}AttachmentOut]:{row_fetch}
             return [{cls}AttachmentOut.model_validate(attachment) for attachment in {e}.attachments]
 
 
