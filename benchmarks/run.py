@@ -5,12 +5,14 @@
 
 For each preset and size, in one interleaved run repeated ``--repeat`` times (medians
 reported): archlint with no cache present (it writes one), warm (nothing changed), one
-service file changed, and ``--jobs 1`` without cache; the floors (read and hash every file,
-``ast.parse`` and ``libcst.parse_module`` of every file, each in one process, start-up
-excluded); ``ruff check`` and semgrep with the equivalent rules of semgrep_rules.yml when
-installed. Every sample is a fresh process measured by measure.py (wall, CPU of the whole
-process tree, peak memory: see its docstring). Prints a Markdown table per tree, the
-findings per code next to those planted, whether cold and warm grow linearly with the tree,
+service file changed (a constant's value: its result stays the same) and then a line added
+at its top (its findings move: the cross-file phase runs again), and ``--jobs 1`` without
+cache; the floors (read and hash every file, ``ast.parse`` and ``libcst.parse_module`` of
+every file, each in one process, start-up excluded); ``ruff check`` and semgrep with the
+equivalent rules of semgrep_rules.yml when installed. Every sample is a fresh process
+measured by measure.py (wall, CPU of the whole process tree, peak memory: see its
+docstring). Prints a Markdown table per tree, the findings per code next to those planted,
+whether cold and warm grow linearly with the tree,
 and the targets of issue 8 as pass/fail lines. Compare numbers from one run on one machine;
 never assert on them in tests.
 """
@@ -94,6 +96,13 @@ def _edit(path: Path, round_: int) -> None:
     path.write_text(f"{text[:start]}MAX_OPEN_PER_OWNER = {1000 + round_}{text[end:]}")
 
 
+def _insert_line(path: Path, round_: int) -> None:
+    """A line added near the top: every finding and import below it moves, so the file's
+    result changes and the project phase runs again."""
+    first, _, rest = path.read_text().partition("\n")
+    path.write_text(f"{first}\n# revision {round_}\n{rest}")
+
+
 def _tools(args: argparse.Namespace) -> dict[str, list[str]]:
     tools: dict[str, list[str]] = {}
     ruff = args.ruff or shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
@@ -131,6 +140,8 @@ def _round(
     samples["warm"] = _sample(ARCHLINT, root)
     _edit(root / _changed_file(tree), round_)
     samples["changed"] = _sample(ARCHLINT, root)
+    _insert_line(root / _changed_file(tree), round_)
+    samples["moved"] = _sample(ARCHLINT, root)
     samples["cold -j1"] = _sample([*ARCHLINT, "--no-cache", "--jobs", "1"], root)
     return samples
 
@@ -162,12 +173,13 @@ def _table(tree: Tree, files: int, medians: dict[str, dict[str, float]]) -> list
     head = "| scenario | wall s | CPU s | peak RSS MB (tree / largest) | files/s |"
     head += "".join(f" vs {r}, wall (CPU) |" for r in refs)
     rows = [head, "|---" * (5 + len(refs)) + "|"]
-    order = ["cold", "cold -j1", "warm", "changed", *FLOORS, "ruff", "semgrep"]
+    order = ["cold", "cold -j1", "warm", "changed", "moved", *FLOORS, "ruff", "semgrep"]
     labels = {
         "cold": "archlint, no cache (writes it)",
         "cold -j1": "archlint --jobs 1 --no-cache",
         "warm": "archlint warm (nothing changed)",
         "changed": "archlint, one service file changed",
+        "moved": "archlint, a line added at its top",
         "hash": "floor: read + hash every file",
         "ast": "floor: ast.parse every file",
         "libcst": "floor: libcst.parse_module every file",
@@ -273,7 +285,8 @@ def main(argv: list[str] | None = None) -> int:
                     else:
                         print(f"- SKIP {what}: {ref} not measured")
                 rss = max(
-                    medians[s]["rss_mb"] or medians[s]["max_rss_mb"] for s in ("cold", "warm", "changed")
+                    medians[s]["rss_mb"] or medians[s]["max_rss_mb"]
+                    for s in ("cold", "warm", "changed", "moved")
                 )
                 print(
                     f"- {'PASS' if rss <= MAX_RSS_MB else 'FAIL'} peak RSS of the process tree "
