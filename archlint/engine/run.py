@@ -181,8 +181,13 @@ class ProjectRun:
     """One project's run: what it read (the project, every file's result) and what it found."""
 
     project: Project
-    results: Sequence[FileResult]
+    files: FileResults
     result: RunResult
+
+    @property
+    def results(self) -> Sequence[FileResult]:
+        """Every file's full result (those served by the cache are unpickled on first use)."""
+        return self.files.full()
 
 
 def _check_project(options: CheckOptions) -> RunResult:
@@ -254,7 +259,7 @@ def run_project(options: CheckOptions) -> ProjectRun:
         layout_note=_layout_note(project),
         layout_mode=project.tree.mode.value,
     )
-    return ProjectRun(project, results, result)
+    return ProjectRun(project, per_file, result)
 
 
 def _suppression_policy(project: Project, files: Sequence[str]) -> SuppressionPolicy:
