@@ -79,7 +79,8 @@ def test_an_unchanged_run_writes_nothing_unpickles_no_result_and_skips_the_proje
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from archlint.engine import cache, perfile, run
-    from archlint.rules import service
+    from archlint.engine.selection import rules_by_code
+    from archlint.rules import FileRule
 
     root = project(tmp_path)
     first = check(CheckOptions(paths=(root,)))
@@ -89,7 +90,9 @@ def test_an_unchanged_run_writes_nothing_unpickles_no_result_and_skips_the_proje
         raise AssertionError("a warm run must not get here")
 
     monkeypatch.setattr(cache.Stored, "result", forbidden)
-    monkeypatch.setattr(service, "subclass_words", forbidden)  # the project's words: remembered
+    for rule in rules_by_code().values():  # the project's words: remembered, not read again
+        if issubclass(rule, FileRule):
+            monkeypatch.setattr(rule, "project_words", classmethod(forbidden))
     monkeypatch.setattr(perfile, "analyze_job", forbidden)
     monkeypatch.setattr(run, "confirmed_findings", forbidden)
     monkeypatch.setattr(run, "project_findings", forbidden)
