@@ -363,7 +363,7 @@ def test_rules_json() -> None:
     assert_clean_exit(result, 0)
     rows = json.loads(result.stdout)
     assert {r["code"] for r in rows} == set(rules_by_code())
-    assert sorted(r["code"] for r in rows if r["fixable"]) == ["IMP003", "LOG001"]
+    assert sorted(r["code"] for r in rows if r["fixable"]) == ["IMP003", "LOG001", "SUP001"]
 
 
 def test_explain_rtr001_sections() -> None:

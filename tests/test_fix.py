@@ -92,13 +92,15 @@ def test_fix_rewrites_once_and_reports_what_remains(tmp_path: Path, monkeypatch:
     result = invoke(".", "--fix", "--format", "concise")
     assert result.exit_code == 1  # other findings remain
     assert "IMP003" not in result.stdout and "LOG001" not in result.stdout
+    assert "SUP001" not in result.stdout
     assert "LAY005" in result.stdout
     err = stderr_of(result)
     assert (
         "fixed backend/src/v1/todos/tasks.py: renamed the logger 'todo-reminders' to 'src.v1.todos.tasks'"
         in err
     )
-    assert "Fixed 2 findings in 2 files" in err
+    assert "Fixed 3 findings in 3 files" in err
+    assert "    for todo in todos:\n" in (root / "backend/src/v1/todos/router.py").read_text()
     tasks = (root / "backend/src/v1/todos/tasks.py").read_text()
     assert 'logger = get_logger("src.v1.todos.tasks")  # expect: LOG001\n' in tasks
     text = router.read_text()
@@ -235,3 +237,32 @@ def test_a_fixer_can_remove_a_comment_trailing_or_alone_on_its_line() -> None:
     ):
         edit = target.remove_comment(comment)
         assert source[: edit.start] + edit.text.encode() + source[edit.end :] == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "fixed"),
+    [
+        # Every code unused: the comment goes; a trailing one leaves the code as it was.
+        ("x = 1  # archlint: ignore[RTR001]\n", "x = 1\n"),
+        # A misspelt code goes with the unused one; another comment on the line stays.
+        ("x = 1  # noqa: E501  # archlint: ignore[RTR03, SVC001]\n", "x = 1  # noqa: E501\n"),
+    ],
+)
+def test_fix_removes_unused_suppressions(tmp_path: Path, written: str, fixed: str) -> None:
+    write_tree(tmp_path, {**BP_DOMAINS, "src/posts/service.py": written})
+    plan = plan_fixes(CheckOptions(paths=(tmp_path,), select=("SUP001", "SVC001", "RTR001"), use_cache=False))
+    assert [d.code for d in plan.result.diagnostics] == ["SUP001"]
+    assert {f.path.name: f.after.decode() for f in plan.files} == {"service.py": fixed}
+
+
+def test_fix_keeps_the_codes_a_suppression_still_needs(tmp_path: Path) -> None:
+    router = (
+        "from fastapi import APIRouter\nfrom sqlalchemy import select\n\nrouter = APIRouter()\n\n\n"
+        "@router.get('/')\nasync def items(session):\n"
+        "    return await session.execute(select(1))  # archlint: ignore[RTR002, RTR001] -- legacy\n"
+    )
+    write_tree(tmp_path, {**BP_DOMAINS, "src/posts/router.py": router})
+    plan = plan_fixes(CheckOptions(paths=(tmp_path,), select=("SUP001", "RTR001", "RTR002"), use_cache=False))
+    assert [d.code for d in plan.result.diagnostics] == ["SUP001"]
+    (changed,) = plan.files
+    assert changed.after.decode().endswith("select(1))  # archlint: ignore[RTR001] -- legacy\n")

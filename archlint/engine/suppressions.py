@@ -19,13 +19,10 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from archlint.core import Diagnostic, FileResult, Finding, SuppressedDiagnostic, Suppression, make_fingerprint
+from archlint.rules.suppression import DIRECTIVE as _PATTERN
+from archlint.rules.suppression import SEPARATOR as _SEPARATOR
 from archlint.rules.suppression import InvalidSuppression, UnusedSuppression
 
-_PATTERN = re.compile(
-    r"#\s*archlint:\s*(?P<kind>ignore-file|ignore)\b(?:\s*\[(?P<codes>[^\]]*)\])?"
-    r"(?:\s*--\s*(?P<reason>.*\S))?"
-)
-_SEPARATOR = re.compile(r"[,\s]+")
 _CODE_ONLY = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENCODING})
 
 
@@ -188,10 +185,13 @@ def suppress(
             if not _effective(suppression):
                 continue
             whole = reported.get((path, 0), set())
-            unused = _unused(path, suppression, used, policy, whole)
+            unused, removable = _unused(path, suppression, used, policy, whole)
             if unused:
-                kept.append(_diagnostic(UnusedSuppression, path, suppression, unused))
+                kept.append(_diagnostic(UnusedSuppression, path, suppression, unused, removable))
     return kept, hidden
+
+
+_SUP_CODES = frozenset({UnusedSuppression.code, InvalidSuppression.code})
 
 
 def _written(suppression: Suppression) -> str:
@@ -225,16 +225,18 @@ def _unused(
     used: Collection[tuple[str, int, str]],
     policy: SuppressionPolicy,
     whole_file: Collection[str],
-) -> str:
-    """SUP001's message for the comment, or '' when every code it names hid a finding (or
+) -> tuple[str, tuple[str, ...]]:
+    """SUP001's message for the comment and the codes that can go from it, or '' when every
+    code it names hid a finding (or
     belongs to a rule that did not run on the file). ``whole_file`` are the codes reported
     about the file (or the folder it stands for) as a whole, which only an ignore-file hides."""
     problems: list[str] = []
     unused: list[str] = []
+    removable = [c for c in suppression.codes if c not in policy.known or c in _SUP_CODES]
     for code in suppression.codes:
         if code not in policy.known:
             problems.append(_unknown(code, policy.known))
-        elif code in (UnusedSuppression.code, InvalidSuppression.code):
+        elif code in _SUP_CODES:
             problems.append(
                 f"{code} cannot be suppressed inline (switch it off with per-file-ignores or ignore)"
             )
@@ -258,7 +260,9 @@ def _unused(
                 "reported line, or of the statement's first line)"
             )
         problems.insert(0, message)
-    return "unused suppression: " + "; ".join(problems) if problems else ""
+    if not problems:
+        return "", ()
+    return "unused suppression: " + "; ".join(problems), (*removable, *whole, *unused)
 
 
 def _is(codes: Sequence[str]) -> str:
@@ -279,14 +283,20 @@ def _unknown(code: str, known: Collection[str]) -> str:
 
 
 def _diagnostic(
-    rule: type[UnusedSuppression | InvalidSuppression], path: str, suppression: Suppression, message: str
+    rule: type[UnusedSuppression | InvalidSuppression],
+    path: str,
+    suppression: Suppression,
+    message: str,
+    removable: tuple[str, ...] = (),
 ) -> Diagnostic:
+    """``removable`` (SUP001's symbol) are the codes its fixer takes out of the comment."""
     written = _written(suppression)
     return Diagnostic(
         code=rule.code,
         rule=rule.name,
         path=path,
         message=message,
+        symbol=", ".join(removable),
         line=suppression.line,
         column=suppression.column,
         fingerprint=make_fingerprint(rule.code, path, "", written),

@@ -3,8 +3,22 @@ stage, which is the one place that sees every finding and every comment)."""
 
 from __future__ import annotations
 
-from archlint.core import NoOptions, Role, invalid, valid
+import re
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from archlint.core import Diagnostic, Fix, NoOptions, Role, invalid, valid
 from archlint.rules.base import Rule
+
+if TYPE_CHECKING:
+    from archlint.rules.fixes import FixTarget
+
+# The one spelling of a suppression comment (the engine parses comments with it).
+DIRECTIVE = re.compile(
+    r"#\s*archlint:\s*(?P<kind>ignore-file|ignore)\b(?:\s*\[(?P<codes>[^\]]*)\])?"
+    r"(?:\s*--\s*(?P<reason>.*\S))?"
+)
+SEPARATOR = re.compile(r"[,\s]+")
 
 _ROUTER_HEAD = "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
 
@@ -48,11 +62,14 @@ class UnusedSuppression(Rule[NoOptions]):
 
     ## Fix
     Remove the codes the message names (the whole comment when it names nothing else), or
-    correct a misspelt code. A comment on a line of its own hides nothing: put it at the end
-    of the reported line, or of the first line of its statement.
+    correct a misspelt code. Autofixable: `archlint check --fix` takes the codes out of the
+    comment, and the comment away when it named nothing else. A comment on a line of its own
+    hides nothing: put it at the end of the reported line, or of the first line of its
+    statement.
     """
 
     code = "SUP001"
+    fixable = True
     name = "unused-suppression"
     summary = "suppression comment for a code that is not reported there, or for an unknown code"
     cases = (
@@ -122,6 +139,28 @@ class UnusedSuppression(Rule[NoOptions]):
             also=("RTR001",),
         ),
     )
+
+    @classmethod
+    def fix(cls, target: FixTarget, found: Sequence[Diagnostic], options: NoOptions) -> Iterator[Fix]:
+        """Take the codes the finding names (its symbol) out of the comment; the whole
+        directive goes when nothing is left, and the comment with it when it held nothing else."""
+        for diagnostic in found:
+            comment = target.comment_at(diagnostic.line) if diagnostic.line else None
+            match = DIRECTIVE.search(comment.value) if comment is not None else None
+            if comment is None or match is None or not diagnostic.symbol or match.group("codes") is None:
+                continue
+            drop = set(diagnostic.symbol.split(", "))
+            keep = [c for c in SEPARATOR.split(match.group("codes").strip()) if c and c.upper() not in drop]
+            if keep:
+                start, end = match.span("codes")
+                text = comment.value[:start] + ", ".join(keep) + comment.value[end:]
+                edit = target.replace(comment, text)
+                what = f"removed {diagnostic.symbol} from the suppression on line {diagnostic.line}"
+            else:
+                rest = (comment.value[: match.start()] + comment.value[match.end() :]).rstrip()
+                edit = target.replace(comment, rest) if rest.strip("# ") else target.remove_comment(comment)
+                what = f"removed the unused suppression on line {diagnostic.line}"
+            yield Fix((diagnostic,), (edit,), what)
 
 
 class InvalidSuppression(Rule[NoOptions]):
