@@ -18,7 +18,7 @@ CRUD = "backend/app/crud.py"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """The full-stack-template shape with its violations (7 findings, one REP001 in crud.py)."""
+    """The full-stack-template shape with its violations (8 findings; REP001 and IMP001 in crud.py)."""
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "shapes" / "template" / "violating", root)
     return root
@@ -41,7 +41,7 @@ def test_a_baseline_accepts_todays_findings_and_only_new_ones_fail(project: Path
     baseline = project / ".archlint-baseline.json"
     code, found = run(project, "--baseline", str(baseline), "--update-baseline")
     assert code == 0 and len(found) == 0
-    assert sum(int(str(e["count"])) for e in entries(baseline)) == 7
+    assert sum(int(str(e["count"])) for e in entries(baseline)) == 8
 
     assert run(project, "--baseline", str(baseline)) == (0, [])
 
@@ -54,7 +54,7 @@ def test_a_baseline_accepts_todays_findings_and_only_new_ones_fail(project: Path
     )
     code, found = run(project, "--baseline", str(baseline))
     assert code == 1
-    assert [(d["code"], d["project_path"], d["line"]) for d in found] == [("REP001", CRUD, 122)]
+    assert [(d["code"], d["project_path"], d["line"]) for d in found] == [("REP001", CRUD, 128)]
 
 
 def test_update_baseline_drops_exactly_the_fixed_entry(project: Path) -> None:
@@ -105,16 +105,22 @@ def test_baseline_path_from_config_and_a_broken_baseline_is_a_clear_error(projec
 
 
 def test_warnings_are_reported_but_only_fail_with_strict(project: Path) -> None:
-    code, found = run(project, "--warn", "RTR,REP")
+    code, found = run(project, "--warn", "RTR,REP,IMP")
     assert code == 0 and found and {d["severity"] for d in found} == {"warning"}
-    strict = runner.invoke(app, ["check", str(project), "--no-cache", "--warn", "RTR,REP", "--strict"])
+    strict = runner.invoke(app, ["check", str(project), "--no-cache", "--warn", "RTR,REP,IMP", "--strict"])
     assert strict.exit_code == 1
     sarif = project.parent / "out.sarif"
     runner.invoke(
         app, ["check", str(project), "--no-cache", "--warn", "RTR003", "--format", f"sarif:{sarif}"]
     )
     levels = {(r["ruleId"], r["level"]) for r in json.loads(sarif.read_text())["runs"][0]["results"]}
-    assert levels == {("RTR001", "error"), ("RTR002", "error"), ("RTR003", "warning"), ("REP001", "error")}
+    assert levels == {
+        ("RTR001", "error"),
+        ("RTR002", "error"),
+        ("RTR003", "warning"),
+        ("REP001", "error"),
+        ("IMP001", "error"),
+    }
 
 
 def test_warn_from_config_names_unknown_codes(project: Path) -> None:
@@ -130,10 +136,12 @@ def test_per_file_ignores(project: Path) -> None:
     pyproject.write_text(
         pyproject.read_text()
         + "\n[tool.archlint.per-file-ignores]\n"
-        + '"backend/app/api/routes/**" = ["RTR"]\n"crud.py" = ["REP001"]\n'
+        + '"backend/app/api/routes/**" = ["RTR"]\n"crud.py" = ["REP001", "IMP001"]\n'
     )
     assert run(project) == (0, [])
-    pyproject.write_text(pyproject.read_text().replace('"crud.py" = ["REP001"]', '"crud.py" = ["REP9"]'))
+    pyproject.write_text(
+        pyproject.read_text().replace('"crud.py" = ["REP001", "IMP001"]', '"crud.py" = ["REP9"]')
+    )
     result = runner.invoke(app, ["check", str(project)])
     assert result.exit_code == 2
     assert 'per-file-ignores."crud.py"' in result.output
@@ -160,7 +168,7 @@ def test_statistics_count_per_code_domain_and_layer() -> None:
 def test_quiet_prints_only_the_findings(project: Path) -> None:
     loud = runner.invoke(app, ["check", str(project), "--no-cache"], env={"NO_COLOR": "1"})
     quiet = runner.invoke(app, ["check", str(project), "--no-cache", "-q"], env={"NO_COLOR": "1"})
-    assert "Found 7 findings" in loud.stdout and "Found" not in quiet.stdout
+    assert "Found 8 findings" in loud.stdout and "Found" not in quiet.stdout
     assert quiet.stdout == loud.stdout[: len(quiet.stdout)]  # the same findings, no summary
 
 

@@ -81,7 +81,7 @@ def test_several_formats_in_one_run(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     printed = [line for line in result.stdout.splitlines() if line]
     written = json.loads(report.read_text())["diagnostics"]
-    assert len(printed) == len(written) == 7
+    assert len(printed) == len(written) == 8
     two_on_terminal = runner.invoke(app, ["check", str(project), "--format", "text", "--format", "json"])
     assert two_on_terminal.exit_code == 2
     assert "more than one --format prints to the terminal" in two_on_terminal.output
@@ -132,7 +132,10 @@ def test_files_of_several_projects_are_each_read_in_their_own_project(
     result = check(CheckOptions(paths=(crud, Path("tools/release.py")), use_cache=False))
     # backend/ has its own pyproject.toml; tools/release.py belongs to the repository, which
     # has no layer: its project is read on its own, without an "outside the project" error.
-    assert [(d.code, d.path) for d in result.diagnostics] == [("REP001", "backend/backend/app/crud.py")]
+    assert [(d.code, d.path) for d in result.diagnostics] == [
+        ("REP001", "backend/backend/app/crud.py"),
+        ("IMP001", "backend/backend/app/crud.py"),
+    ]
     assert result.display_path(result.diagnostics[0].path) == str(crud)
 
 
